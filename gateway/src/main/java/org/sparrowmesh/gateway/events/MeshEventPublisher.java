@@ -1,0 +1,156 @@
+package org.sparrowmesh.gateway.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.google.protobuf.Message;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.sparrowmesh.events.CloudEventHeaders;
+import org.sparrowmesh.events.MeshTopic;
+
+/**
+ * Publishes the mesh's events (DESIGN §4): a protobuf value, keyed by conversation or question
+ * id, with CloudEvents headers.
+ *
+ * <p>Chat must not depend on Kafka being up, so publishing is asynchronous and bounded: a caller
+ * never waits for the broker (the hand-over to the producer runs on one publisher thread behind a
+ * bounded queue, because {@code KafkaProducer.send} blocks while it has no metadata); the
+ * producer retries until {@code mesh.events.delivery-timeout}; an event that is refused by the
+ * full queue or that times out is counted in {@code mesh_events_lost_total} and logged, and the
+ * returned stage fails, so a caller that cares can see it.
+ */
+@ApplicationScoped
+public class MeshEventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(MeshEventPublisher.class);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ThreadPoolExecutor handOver;
+    private final String source;
+    private final MeterRegistry metrics;
+
+    public MeshEventPublisher(
+            @ConfigProperty(name = "mesh.kafka.bootstrap-servers") String bootstrapServers,
+            @ConfigProperty(name = "mesh.events.source") String source,
+            @ConfigProperty(name = "mesh.events.queue-capacity") int queueCapacity,
+            @ConfigProperty(name = "mesh.events.delivery-timeout") Duration deliveryTimeout,
+            MeterRegistry metrics) {
+        this.source = source;
+        this.metrics = metrics;
+        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, deliveryTimeout));
+        this.handOver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueCapacity),
+                runnable -> Thread.ofPlatform().name("mesh-event-publisher").daemon().unstarted(runnable),
+                new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    private static Properties producerConfig(String bootstrapServers, Duration deliveryTimeout) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "mesh-event-publisher");
+        // Events of one conversation stay in order and are written once, even across retries.
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        long lingerMs = 5;
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(lingerMs));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryTimeout.toMillis()));
+        // Kafka requires delivery timeout >= linger + request timeout.
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Long.toString(Math.min(deliveryTimeout.toMillis() - lingerMs, 30_000)));
+        // send() waits at most this long for metadata before the event counts as lost.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(deliveryTimeout.toMillis()));
+        return p;
+    }
+
+    /**
+     * Publishes {@code value} on {@code topic} under {@code key}. Returns at once; the stage
+     * completes when the broker has the record, or fails when the event is lost.
+     */
+    public CompletionStage<RecordMetadata> publish(MeshTopic topic, String key, Message value) {
+        CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.topicName(), null, key,
+                value.toByteArray(), cloudEventHeaders(value));
+        try {
+            handOver.execute(() -> send(topic, record, written));
+        } catch (RejectedExecutionException full) {
+            lost(topic, "the publish queue is full (" + handOver.getQueue().size() + " waiting)", full);
+            written.completeExceptionally(full);
+        }
+        return written;
+    }
+
+    private void send(MeshTopic topic, ProducerRecord<String, byte[]> record, CompletableFuture<RecordMetadata> written) {
+        try {
+            producer.send(record, (metadata, failure) -> {
+                if (failure != null) {
+                    lost(topic, failure.getMessage(), failure);
+                    written.completeExceptionally(failure);
+                } else {
+                    metrics.counter("mesh_events_published_total", "topic", topic.topicName()).increment();
+                    written.complete(metadata);
+                }
+            });
+        } catch (RuntimeException failure) {
+            // metadata not available within max.block.ms, producer closed, record too large
+            lost(topic, failure.getMessage(), failure);
+            written.completeExceptionally(failure);
+        }
+    }
+
+    private RecordHeaders cloudEventHeaders(Message value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.SPECVERSION, utf8(CloudEventHeaders.SPEC_VERSION));
+        headers.add(CloudEventHeaders.ID, utf8(UUID.randomUUID().toString()));
+        headers.add(CloudEventHeaders.SOURCE, utf8(source));
+        headers.add(CloudEventHeaders.TYPE, utf8(CloudEventHeaders.TYPE_PREFIX + value.getDescriptorForType().getName()));
+        headers.add(CloudEventHeaders.TIME, utf8(Instant.now().toString()));
+        headers.add(CloudEventHeaders.CONTENT_TYPE, utf8(CloudEventHeaders.PROTOBUF_CONTENT_TYPE));
+        return headers;
+    }
+
+    private void lost(MeshTopic topic, String why, Throwable failure) {
+        Counter counter = metrics.counter("mesh_events_lost_total", "topic", topic.topicName());
+        counter.increment();
+        LOG.warnf("event for %s lost (%d lost so far): %s", topic.topicName(), (long) counter.count(), why);
+        LOG.debug("event loss detail", failure);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @PreDestroy
+    void close() {
+        handOver.shutdown();
+        try {
+            handOver.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}

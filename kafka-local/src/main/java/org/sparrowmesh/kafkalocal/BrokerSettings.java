@@ -1,0 +1,109 @@
+package org.sparrowmesh.kafkalocal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * How to run one combined (broker + controller) KRaft node on loopback.
+ *
+ * @param dataDir         where the log segments and the KRaft metadata live; kept across restarts
+ * @param port            the PLAINTEXT client port (bootstrap servers {@code 127.0.0.1:port})
+ * @param controllerPort  the KRaft controller port
+ * @param topicPartitions partitions of each mesh topic created at start
+ * @param topicRetention  retention of each mesh topic created at start
+ * @param overrides       extra broker properties, applied last (e.g. {@code log.flush.interval.messages})
+ */
+public record BrokerSettings(
+        Path dataDir,
+        int port,
+        int controllerPort,
+        int topicPartitions,
+        Duration topicRetention,
+        Map<String, String> overrides) {
+
+    public static final int DEFAULT_PORT = 19092;
+    public static final int DEFAULT_CONTROLLER_PORT = 19093;
+    public static final int DEFAULT_PARTITIONS = 3;
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    public BrokerSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        requirePort(port, "port");
+        requirePort(controllerPort, "controller port");
+        if (port == controllerPort) {
+            throw new IllegalArgumentException("port and controller port must differ, both are " + port);
+        }
+        if (topicPartitions < 1 || topicPartitions > 1000) {
+            throw new IllegalArgumentException("topic partitions must be within [1, 1000], got " + topicPartitions);
+        }
+        if (topicRetention.isNegative() || topicRetention.isZero()) {
+            throw new IllegalArgumentException("topic retention must be positive, got " + topicRetention);
+        }
+        overrides = Map.copyOf(overrides);
+    }
+
+    /** The defaults of {@code mesh up}: ports 19092/19093, 3 partitions, 7 days. */
+    public static BrokerSettings defaults(Path dataDir) {
+        return new BrokerSettings(dataDir, DEFAULT_PORT, DEFAULT_CONTROLLER_PORT,
+                DEFAULT_PARTITIONS, DEFAULT_RETENTION, Map.of());
+    }
+
+    /** Settings on two ports free right now, for tests; one partition keeps tests ordered. */
+    public static BrokerSettings onFreePorts(Path dataDir) {
+        return new BrokerSettings(dataDir, freePort(), freePort(), 1, DEFAULT_RETENTION, Map.of());
+    }
+
+    /** {@code 127.0.0.1:port}, what clients pass as {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** The server.properties of a single combined KRaft node with replication factors of 1. */
+    Properties serverProperties() {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", dataDir.toAbsolutePath().toString());
+        p.setProperty("num.partitions", Integer.toString(topicPartitions));
+        // One node: every internal topic must live with a single replica.
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "5");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "5");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        // Consumers in tests and in `mesh` join at once instead of waiting 3 s for peers.
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "false");
+        overrides.forEach(p::setProperty);
+        return p;
+    }
+
+    private static void requirePort(int port, String what) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(what + " must be within [1, 65535], got " + port);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on loopback", e);
+        }
+    }
+}
