@@ -2,6 +2,7 @@ package org.sparrowmesh.gateway.grpc;
 
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
+import org.sparrowmesh.gateway.turn.TurnValidator;
 import org.sparrowmesh.grpcstatus.PendingIssue;
 import org.sparrowmesh.proto.v1.Chat;
 import org.sparrowmesh.proto.v1.Turn;
@@ -21,6 +22,8 @@ public class ChatGrpcService implements Chat {
 
     @Override
     public Multi<TurnEvent> ask(Turn turn) {
+        // a bad turn is told so now, whatever the pipeline's state
+        TurnValidator.requireValid(turn);
         return Multi.createFrom().failure(PendingIssue.unavailable("Chat.Ask", ISSUE, SUBJECT));
     }
 }
