@@ -1,0 +1,34 @@
+package org.sparrowmesh.decoder.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+
+/** 32-bit IEEE floats, little-endian. */
+public final class F32Tensor extends FloatTensor {
+
+    private static final ValueLayout.OfFloat LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MemorySegment data;
+
+    public F32Tensor(MemorySegment data) {
+        this.data = data;
+    }
+
+    @Override
+    public long size() {
+        return data.byteSize() / Float.BYTES;
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F32;
+    }
+
+    @Override
+    public float getFloat(long index) {
+        return data.get(LAYOUT, index * Float.BYTES);
+    }
+}
