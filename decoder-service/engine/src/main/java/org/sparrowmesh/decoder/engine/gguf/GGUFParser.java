@@ -128,7 +128,8 @@ final class GGUFParser {
         }
 
         long dataOffset = alignUp(position, alignment);
-        if (dataOffset > size) {
+        // a file without tensors (llama.cpp's vocab-only files) may end before the padding, as ggml allows
+        if (dataOffset > size && raw.length > 0) {
             throw new GGUFFormatException("file ends before the data section (needs " + dataOffset + " bytes, has " + size + ")", position);
         }
         LinkedHashMap<String, TensorInfo> tensors = new LinkedHashMap<>();
