@@ -83,8 +83,12 @@ public final class MeshCommand implements Callable<Integer> {
                 "mesh ask/chat arrive with the gateway pipeline issue (#10)"));
         cli.addSubcommand(PendingCommand.create("chat", "Interactive multi-turn chat with the mesh.",
                 "mesh ask/chat arrive with the gateway pipeline issue (#10)"));
-        cli.addSubcommand(PendingCommand.create("generate", "Runs the decoder engine alone on a prompt.",
-                "mesh generate arrives with the decoder engine issue (#3)"));
+        cli.addSubcommand(ScriptCommand.create("generate", "Runs the decoder engine alone on a prompt.",
+                "Generated text on stdout, statistics on stderr; the script runs the engine's own command line"
+                        + " (decoder-service/engine): ./mesh generate --help lists its options."));
+        cli.addSubcommand(ScriptCommand.create("perplexity", "Mean NLL and perplexity of a text under a model.",
+                "The script runs the engine's own command line (decoder-service/engine):"
+                        + " ./mesh perplexity --help lists its options."));
         cli.addSubcommand(PendingCommand.create("ingest", "Indexes documents into the retrieval tool.",
                 "mesh ingest arrives with the retrieval-tool issue (#8)"));
         cli.addSubcommand(PendingCommand.create("eval-retrieval",

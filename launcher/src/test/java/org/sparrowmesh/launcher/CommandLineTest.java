@@ -19,7 +19,6 @@ class CommandLineTest {
     @CsvSource(delimiter = '|', textBlock = """
             ask             | gateway pipeline issue (#10)
             chat            | gateway pipeline issue (#10)
-            generate        | decoder engine issue (#3)
             ingest          | retrieval-tool issue (#8)
             eval-retrieval  | retrieval-tool issue (#8)
             eval-ranker     | reward-ranker issue (#9)
@@ -39,7 +38,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         MeshFixture mesh = new MeshFixture(root);
-        for (String command : new String[] {"up", "down", "status", "logs", "ask", "chat", "generate", "ingest",
+        for (String command : new String[] {"up", "down", "status", "logs", "ask", "chat", "generate", "perplexity", "ingest",
             "eval-retrieval", "eval-ranker", "batch", "bench", "test", "build"}) {
             MeshFixture.Run run = mesh.run(command, "--help");
             assertThat(run.exitCode()).as(command).isZero();
