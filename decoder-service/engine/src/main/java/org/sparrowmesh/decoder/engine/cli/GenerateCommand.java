@@ -12,6 +12,7 @@ import org.sparrowmesh.decoder.engine.generation.GenerationRequest;
 import org.sparrowmesh.decoder.engine.generation.GenerationResult;
 import org.sparrowmesh.decoder.engine.generation.TextGenerator;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.Llama;
 import org.sparrowmesh.decoder.engine.sampling.SamplingParameters;
 import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
@@ -90,7 +91,9 @@ final class GenerateCommand implements Callable<Integer> {
             Tokenizer tokenizer = Tokenizer.fromGGUF(gguf.metadata());
             int context = contextSize != null ? contextSize : Math.min(4096, llama.config().contextLength());
             long loaded = System.nanoTime();
-            TextGenerator generator = new TextGenerator(llama, tokenizer);
+            ForwardPass pass = new ForwardPass(llama, 64);
+            TextGenerator generator = new TextGenerator(pass, tokenizer);
+            // the pass's worker threads are daemons; the JVM ends with the command
             GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, stopStrings, context, !noParseSpecial);
             GenerationResult result = generator.generate(request, text -> {
                 if (!printTokens) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.sparrowmesh.decoder.engine.evaluation.Perplexity;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.Llama;
 import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -34,7 +35,10 @@ final class PerplexityCommand implements Callable<Integer> {
             Llama llama = Llama.load(gguf);
             int[] tokens = Tokenizer.fromGGUF(gguf.metadata()).encode(text, true, false);
             int window = contextSize != null ? contextSize : llama.config().contextLength();
-            Perplexity.Result result = Perplexity.of(llama, tokens, window);
+            Perplexity.Result result;
+            try (ForwardPass pass = new ForwardPass(llama, 1)) {
+                result = Perplexity.of(pass, tokens, window);
+            }
             System.out.printf("tokens: %d (%d scored)%nmean NLL: %.6f%nperplexity: %.6f%n",
                     tokens.length, result.predictions(), result.meanNegativeLogLikelihood(), result.perplexity());
         }

@@ -1,7 +1,7 @@
 package org.sparrowmesh.decoder.engine.evaluation;
 
 import org.sparrowmesh.decoder.engine.model.InferenceState;
-import org.sparrowmesh.decoder.engine.model.Llama;
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
 
 /**
  * How well a model predicts a text: the mean negative log-likelihood (natural log) of each token
@@ -19,7 +19,7 @@ public final class Perplexity {
      *
      * @return the mean NLL over all scored tokens and how many there were
      */
-    public static Result of(Llama model, int[] tokens, int windowSize) {
+    public static Result of(ForwardPass model, int[] tokens, int windowSize) {
         if (tokens.length < 2) {
             throw new IllegalArgumentException("perplexity needs at least 2 tokens, got " + tokens.length);
         }

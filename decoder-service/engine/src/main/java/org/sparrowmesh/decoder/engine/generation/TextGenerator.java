@@ -3,8 +3,8 @@ package org.sparrowmesh.decoder.engine.generation;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.InferenceState;
-import org.sparrowmesh.decoder.engine.model.Llama;
 import org.sparrowmesh.decoder.engine.sampling.Sampler;
 import org.sparrowmesh.decoder.engine.sampling.StopStringMatcher;
 import org.sparrowmesh.decoder.engine.sampling.TokenHistory;
@@ -18,15 +18,15 @@ import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
  */
 public final class TextGenerator {
 
-    private final Llama model;
+    private final ForwardPass model;
     private final Tokenizer tokenizer;
 
-    public TextGenerator(Llama model, Tokenizer tokenizer) {
+    public TextGenerator(ForwardPass model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
     }
 
-    public Llama model() {
+    public ForwardPass model() {
         return model;
     }
 
@@ -50,7 +50,7 @@ public final class TextGenerator {
                     + request.contextSize() + " and needs room for at least one new token");
         }
         InferenceState state = model.newState(request.contextSize());
-        Sampler sampler = new Sampler(request.sampling(), model.config().vocabularySize());
+        Sampler sampler = new Sampler(request.sampling(), model.model().config().vocabularySize());
         TokenHistory history = TokenHistory.of(prompt);
         StreamingDetokenizer detokenizer = StreamingDetokenizer.continuing(tokenizer);
         StopStringMatcher stops = new StopStringMatcher(request.stopStrings());

@@ -1,37 +1,32 @@
 package org.sparrowmesh.decoder.engine.model;
 
 /**
- * Everything one sequence needs between forward steps: its KV cache, the next position, and the
- * scratch buffers of the forward pass (allocated once, so a step allocates nothing).
+ * One sequence between forward steps: its KV cache, the position its next token goes to, and
+ * the logits of its last step that asked for them.
  */
 public final class InferenceState {
 
     final KeyValueCache cache;
-    final float[] x;      // residual stream (n_embd)
-    final float[] xb;     // normed input / attention output (n_embd)
-    final float[] xb2;    // projection output (n_embd)
-    final float[] q;      // query (n_embd)
-    final float[] k;      // key of this position (kv_dim)
-    final float[] v;      // value of this position (kv_dim)
-    final float[] hb;     // feed-forward gate (n_ff)
-    final float[] hb2;    // feed-forward up (n_ff)
-    final float[] attention; // scores of one head over the positions (capacity)
     final float[] logits; // (n_vocab)
     int position;
 
     public InferenceState(LlamaConfiguration config, int contextSize) {
-        this.cache = new KeyValueCache(config, contextSize);
-        int n = config.embeddingLength();
-        this.x = new float[n];
-        this.xb = new float[n];
-        this.xb2 = new float[n];
-        this.q = new float[n];
-        this.k = new float[config.keyValueDimension()];
-        this.v = new float[config.keyValueDimension()];
-        this.hb = new float[config.feedForwardLength()];
-        this.hb2 = new float[config.feedForwardLength()];
-        this.attention = new float[contextSize];
-        this.logits = new float[config.vocabularySize()];
+        this(new KeyValueCache(config, contextSize), new float[config.vocabularySize()], 0);
+    }
+
+    private InferenceState(KeyValueCache cache, float[] logits, int position) {
+        this.cache = cache;
+        this.logits = logits;
+        this.position = position;
+    }
+
+    /**
+     * A new sequence that continues this one: it shares the KV cache of every position so far
+     * (copy-on-write) and starts with a copy of the last logits. The way n samples of one prompt
+     * cost one prefill.
+     */
+    public InferenceState fork() {
+        return new InferenceState(cache.fork(position), logits.clone(), position);
     }
 
     /** The position the next token goes to (= tokens processed so far). */
@@ -44,7 +39,17 @@ public final class InferenceState {
         return cache.capacity();
     }
 
-    /** Forget everything: the next token goes to position 0. */
+    /** The logits of the last step that asked for them (this state's own buffer). */
+    public float[] logits() {
+        return logits;
+    }
+
+    /** The KV cache (for memory accounting). */
+    public KeyValueCache cache() {
+        return cache;
+    }
+
+    /** Forget everything: the next token goes to position 0 (cache blocks are overwritten). */
     public void reset() {
         position = 0;
     }

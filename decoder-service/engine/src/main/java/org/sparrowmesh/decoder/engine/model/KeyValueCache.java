@@ -1,15 +1,24 @@
 package org.sparrowmesh.decoder.engine.model;
 
 /**
- * The keys and values of every past position of one sequence, per layer, in F32.
- * Layout per layer: position-major, {@code keyValueDimension} floats per position.
+ * The keys and values of every past position of one sequence, per layer, in F32, stored in
+ * blocks of {@link #BLOCK_POSITIONS} positions that are allocated as the sequence grows.
+ *
+ * <p>Blocks can be shared: {@link #fork} gives a new cache that reads the same blocks for the
+ * positions already written (the prompt of n samples is prefilled once, not n times). A write into
+ * a shared block copies that block first (copy-on-write); since past positions are never
+ * rewritten, only the partly filled last block of the prompt is ever copied.
  */
 public final class KeyValueCache {
 
-    private final float[][] keys;   // (layer) [capacity * kv_dim]
-    private final float[][] values; // (layer) [capacity * kv_dim]
+    /** Positions per block. */
+    public static final int BLOCK_POSITIONS = 16;
+
     private final int capacity;
     private final int keyValueDimension;
+    private final float[][][] keyBlocks;   // (layer, block) [BLOCK_POSITIONS * kv_dim], null until written
+    private final float[][][] valueBlocks; // (layer, block) [BLOCK_POSITIONS * kv_dim]
+    private final boolean[] shared;        // (block) also referenced by another cache
 
     public KeyValueCache(LlamaConfiguration config, int capacity) {
         if (capacity < 1 || capacity > config.contextLength()) {
@@ -18,8 +27,37 @@ public final class KeyValueCache {
         }
         this.capacity = capacity;
         this.keyValueDimension = config.keyValueDimension();
-        this.keys = new float[config.layerCount()][(int) Math.multiplyExact((long) capacity, keyValueDimension)];
-        this.values = new float[config.layerCount()][(int) Math.multiplyExact((long) capacity, keyValueDimension)];
+        int blocks = (capacity + BLOCK_POSITIONS - 1) / BLOCK_POSITIONS;
+        this.keyBlocks = new float[config.layerCount()][blocks][];
+        this.valueBlocks = new float[config.layerCount()][blocks][];
+        this.shared = new boolean[blocks];
+    }
+
+    private KeyValueCache(KeyValueCache parent, int positions) {
+        this.capacity = parent.capacity;
+        this.keyValueDimension = parent.keyValueDimension;
+        int layers = parent.keyBlocks.length;
+        int blocks = parent.shared.length;
+        this.keyBlocks = new float[layers][blocks][];
+        this.valueBlocks = new float[layers][blocks][];
+        this.shared = new boolean[blocks];
+        int sharedBlocks = (positions + BLOCK_POSITIONS - 1) / BLOCK_POSITIONS;
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(parent.keyBlocks[l], 0, keyBlocks[l], 0, sharedBlocks);
+            System.arraycopy(parent.valueBlocks[l], 0, valueBlocks[l], 0, sharedBlocks);
+        }
+        for (int b = 0; b < sharedBlocks; b++) {
+            shared[b] = true;
+            parent.shared[b] = true;
+        }
+    }
+
+    /** A cache that shares this one's first {@code positions} positions (nothing is copied now). */
+    public KeyValueCache fork(int positions) {
+        if (positions < 0 || positions > capacity) {
+            throw new IllegalArgumentException("cannot share " + positions + " positions of a cache of " + capacity);
+        }
+        return new KeyValueCache(this, positions);
     }
 
     /** How many positions fit. */
@@ -27,15 +65,54 @@ public final class KeyValueCache {
         return capacity;
     }
 
-    float[] keys(int layer) {
-        return keys[layer];
+    /** Bytes of the blocks this cache references (shared blocks count in every cache that holds them). */
+    public long referencedBytes() {
+        long blocks = 0;
+        for (float[] block : keyBlocks[0]) {
+            if (block != null) {
+                blocks++;
+            }
+        }
+        return blocks * keyBlocks.length * 2L * BLOCK_POSITIONS * keyValueDimension * Float.BYTES;
     }
 
-    float[] values(int layer) {
-        return values[layer];
+    /** Stores the key and value of {@code position} in {@code layer}. */
+    void write(int layer, int position, float[] key, float[] value) {
+        int block = position / BLOCK_POSITIONS;
+        int offset = (position % BLOCK_POSITIONS) * keyValueDimension;
+        if (shared[block]) {
+            unshare(block);
+        }
+        float[] keys = keyBlocks[layer][block];
+        if (keys == null) {
+            keys = keyBlocks[layer][block] = new float[BLOCK_POSITIONS * keyValueDimension];
+            valueBlocks[layer][block] = new float[BLOCK_POSITIONS * keyValueDimension];
+        }
+        System.arraycopy(key, 0, keys, offset, keyValueDimension);
+        System.arraycopy(value, 0, valueBlocks[layer][block], offset, keyValueDimension);
+    }
+
+    /** The key block holding {@code position}: its values start at (position % BLOCK_POSITIONS) · kv_dim. */
+    float[] keyBlock(int layer, int position) {
+        return keyBlocks[layer][position / BLOCK_POSITIONS];
+    }
+
+    float[] valueBlock(int layer, int position) {
+        return valueBlocks[layer][position / BLOCK_POSITIONS];
     }
 
     int keyValueDimension() {
         return keyValueDimension;
+    }
+
+    /** Copies a shared block in every layer, so this cache can write into it alone. */
+    private void unshare(int block) {
+        for (int l = 0; l < keyBlocks.length; l++) {
+            if (keyBlocks[l][block] != null) {
+                keyBlocks[l][block] = keyBlocks[l][block].clone();
+                valueBlocks[l][block] = valueBlocks[l][block].clone();
+            }
+        }
+        shared[block] = false;
     }
 }

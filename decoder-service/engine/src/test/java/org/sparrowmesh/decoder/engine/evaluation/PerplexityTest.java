@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.sparrowmesh.decoder.engine.ReferenceData;
 import org.sparrowmesh.decoder.engine.SharedTestData;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.Llama;
 import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
 
@@ -17,7 +18,7 @@ class PerplexityTest {
     void wholeTextInOneWindowAgreesWithLlamaCppWithinHalfAPercent() throws Exception {
         double expected = ReferenceData.json("perplexity.json").findValue("mean_nll").asDouble();
         try (GGUFFile gguf = GGUFFile.open(SharedTestData.stories260K())) {
-            Llama model = Llama.load(gguf);
+            ForwardPass model = new ForwardPass(Llama.load(gguf), 1);
             String text = Files.readString(SharedTestData.llama().resolve("ppl_text.txt"));
             int[] tokens = Tokenizer.fromGGUF(gguf.metadata()).encode(text, true, false);
             assertThat(tokens).hasSize(386);
@@ -35,7 +36,7 @@ class PerplexityTest {
     @Test
     void windowsSmallerThanTheTextScoreEveryTokenOnce() throws Exception {
         try (GGUFFile gguf = GGUFFile.open(SharedTestData.stories260K())) {
-            Llama model = Llama.load(gguf);
+            ForwardPass model = new ForwardPass(Llama.load(gguf), 1);
             int[] tokens = Tokenizer.fromGGUF(gguf.metadata()).encode("Once upon a time, there was a little girl named Lily.", true, false);
             Perplexity.Result windows = Perplexity.of(model, tokens, 4);
             Perplexity.Result whole = Perplexity.of(model, tokens, 512);

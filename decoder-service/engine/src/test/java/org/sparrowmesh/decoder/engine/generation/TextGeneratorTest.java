@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.sparrowmesh.decoder.engine.ReferenceData;
 import org.sparrowmesh.decoder.engine.SharedTestData;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.Llama;
 import org.sparrowmesh.decoder.engine.sampling.SamplingParameters;
 import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
@@ -25,11 +26,12 @@ class TextGeneratorTest {
     @BeforeAll
     static void load() throws Exception {
         gguf = GGUFFile.open(SharedTestData.stories260K());
-        generator = new TextGenerator(Llama.load(gguf), Tokenizer.fromGGUF(gguf.metadata()));
+        generator = new TextGenerator(new ForwardPass(Llama.load(gguf), 8), Tokenizer.fromGGUF(gguf.metadata()));
     }
 
     @AfterAll
     static void close() {
+        generator.model().close();
         gguf.close();
     }
 

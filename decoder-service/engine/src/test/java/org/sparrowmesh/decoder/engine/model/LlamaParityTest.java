@@ -17,22 +17,23 @@ import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
 class LlamaParityTest {
 
     private static GGUFFile gguf;
-    private static Llama model;
+    private static ForwardPass model;
 
     @BeforeAll
     static void load() throws Exception {
         gguf = GGUFFile.open(SharedTestData.stories260K());
-        model = Llama.load(gguf);
+        model = new ForwardPass(Llama.load(gguf), 8);
     }
 
     @AfterAll
     static void close() {
+        model.close();
         gguf.close();
     }
 
     @Test
     void configurationIsWhatLlamaCppReports() {
-        LlamaConfiguration c = model.config();
+        LlamaConfiguration c = model.model().config();
         assertThat(c.embeddingLength()).isEqualTo(64);
         assertThat(c.layerCount()).isEqualTo(5);
         assertThat(c.headCount()).isEqualTo(8);
