@@ -69,6 +69,7 @@ final class GGUFParser {
 
         LinkedHashMap<String, Object> values = new LinkedHashMap<>();
         LinkedHashMap<String, MetadataType> types = new LinkedHashMap<>();
+        long alignmentAt = 0;
         for (long i = 0; i < kvCount; i++) {
             long keyAt = position;
             String key = string("metadata key");
@@ -76,13 +77,16 @@ final class GGUFParser {
                 throw new GGUFFormatException("duplicate metadata key " + key, keyAt);
             }
             MetadataType type = metadataType("value type of " + key);
+            if (key.equals("general.alignment")) {
+                alignmentAt = position;
+            }
             values.put(key, value(type, key, 0));
             types.put(key, type);
         }
         GGUFMetadata metadata = new GGUFMetadata(values, types);
-        int alignment = alignment(metadata);
+        int alignment = alignment(metadata, alignmentAt);
 
-        record RawTensor(String name, long[] dimensions, GgmlType type, long offset, long infoAt) {
+        record RawTensor(String name, long[] dimensions, GgmlType type, long bytes, long offset, long infoAt) {
         }
         RawTensor[] raw = new RawTensor[(int) tensorCount];
         for (int i = 0; i < tensorCount; i++) {
@@ -118,13 +122,20 @@ final class GGUFParser {
                 throw new GGUFFormatException("tensor " + name + " of type " + type + " has a row of " + dimensions[0]
                         + " values, not a multiple of its block size " + type.blockSize(), dimsAt);
             }
+            // the element count fits 63 bits, yet its bytes may not (4 per F32 value, 34 per 32 of Q8_0)
+            long blocks = elements / type.blockSize();
+            if (blocks > Long.MAX_VALUE / type.typeSize()) {
+                throw new GGUFFormatException("tensor " + name + " of type " + type + " and " + elements
+                        + " elements has more bytes than fit 63 bits", dimsAt);
+            }
+            long bytes = blocks * type.typeSize();
             long offsetAt = position;
             long offset = u64("data offset of " + name);
             if (offset < 0 || offset % alignment != 0) {
                 throw new GGUFFormatException("tensor " + name + " data offset " + Long.toUnsignedString(offset)
                         + " is not a multiple of the alignment " + alignment, offsetAt);
             }
-            raw[i] = new RawTensor(name, dimensions, type, offset, infoAt);
+            raw[i] = new RawTensor(name, dimensions, type, bytes, offset, infoAt);
         }
 
         long dataOffset = alignUp(position, alignment);
@@ -134,7 +145,7 @@ final class GGUFParser {
         }
         LinkedHashMap<String, TensorInfo> tensors = new LinkedHashMap<>();
         for (RawTensor t : raw) {
-            long bytes = t.type().byteSize(product(t.dimensions()));
+            long bytes = t.bytes();
             long start = dataOffset + t.offset();
             if (t.offset() > size || bytes > size - start || start > size) {
                 throw new GGUFFormatException("tensor " + t.name() + " data (" + bytes + " bytes at data offset "
@@ -148,14 +159,14 @@ final class GGUFParser {
         return new GGUFFile(path, arena, version, alignment, dataOffset, metadata, tensors);
     }
 
-    private static int alignment(GGUFMetadata metadata) {
+    private static int alignment(GGUFMetadata metadata, long valueAt) {
         if (!metadata.contains("general.alignment")) {
             return GGUFFile.DEFAULT_ALIGNMENT;
         }
         Object value = metadata.get("general.alignment");
         long alignment = value instanceof Long l ? l : value instanceof Integer i ? i : -1;
         if (alignment <= 0 || alignment > (1 << 20) || Long.bitCount(alignment) != 1) {
-            throw new GGUFFormatException("general.alignment " + value + " is not a power of two up to 1 MiB", 0);
+            throw new GGUFFormatException("general.alignment " + value + " is not a power of two up to 1 MiB", valueAt);
         }
         return (int) alignment;
     }
@@ -338,13 +349,5 @@ final class GGUFParser {
 
     private static long alignUp(long value, int alignment) {
         return (value + alignment - 1) / alignment * alignment;
-    }
-
-    private static long product(long[] dims) {
-        long p = 1;
-        for (long d : dims) {
-            p *= d;
-        }
-        return p;
     }
 }

@@ -3,6 +3,7 @@ package org.sparrowmesh.decoder.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 
@@ -30,5 +31,22 @@ public final class F32Tensor extends FloatTensor {
     @Override
     public float getFloat(long index) {
         return data.get(LAYOUT, index * Float.BYTES);
+    }
+
+    @Override
+    public float dot(long offset, float[] x, int xOffset, int length) {
+        Objects.checkFromIndexSize(offset, length, size());
+        Objects.checkFromIndexSize(xOffset, length, x.length);
+        float sum = 0f;
+        for (int i = 0; i < length; i++) {
+            sum += data.get(LAYOUT, (offset + i) * Float.BYTES) * x[xOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void dequantize(long offset, float[] out, int outOffset, int length) {
+        Objects.checkFromIndexSize(offset, length, size());
+        MemorySegment.copy(data, LAYOUT, offset * Float.BYTES, out, outOffset, length);
     }
 }

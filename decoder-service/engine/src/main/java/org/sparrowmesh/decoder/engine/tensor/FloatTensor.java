@@ -1,5 +1,7 @@
 package org.sparrowmesh.decoder.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
 
@@ -45,13 +47,39 @@ public abstract class FloatTensor {
     /**
      * The view of a GGUF tensor for its type.
      *
-     * @throws UnsupportedOperationException naming the type when the engine cannot decode it
+     * @throws UnsupportedOperationException naming the tensor and its type when the engine cannot
+     *                                       decode that type
      */
     public static FloatTensor of(TensorInfo tensor) {
-        return switch (tensor.type()) {
-            case F32 -> new F32Tensor(tensor.data());
-            default -> throw new UnsupportedOperationException("tensor " + tensor.name() + " has type "
+        if (!tensor.type().supported()) {
+            throw new UnsupportedOperationException("tensor " + tensor.name() + " has type "
                     + tensor.type() + ", which this engine does not decode");
+        }
+        return of(tensor.type(), tensor.data());
+    }
+
+    /**
+     * A view of {@code data} as values of {@code type}: a mapped file slice or, for tests and the
+     * writer, {@code MemorySegment.ofArray(bytes)}.
+     *
+     * @throws UnsupportedOperationException naming the type when the engine cannot decode it
+     * @throws IllegalArgumentException      when the bytes are not a whole number of blocks
+     */
+    public static FloatTensor of(GgmlType type, MemorySegment data) {
+        return switch (type) {
+            case F32 -> new F32Tensor(data);
+            case F16 -> new F16Tensor(data);
+            case BF16 -> new BF16Tensor(data);
+            case Q8_0 -> new Q8_0Tensor(data);
+            case Q4_0 -> new Q4_0Tensor(data);
+            case Q4_1 -> new Q4_1Tensor(data);
+            case Q5_0 -> new Q5_0Tensor(data);
+            case Q5_1 -> new Q5_1Tensor(data);
+            case Q4_K -> new Q4_KTensor(data);
+            case Q5_K -> new Q5_KTensor(data);
+            case Q6_K -> new Q6_KTensor(data);
+            default -> throw new UnsupportedOperationException("type " + type + " is not decoded by this engine"
+                    + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
         };
     }
 }

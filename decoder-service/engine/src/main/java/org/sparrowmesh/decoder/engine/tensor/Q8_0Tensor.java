@@ -1,0 +1,38 @@
+package org.sparrowmesh.decoder.engine.tensor;
+
+import static org.sparrowmesh.decoder.engine.tensor.LittleEndian.f16;
+import static org.sparrowmesh.decoder.engine.tensor.LittleEndian.i8;
+
+import java.lang.foreign.MemorySegment;
+
+import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+
+/**
+ * Q8_0: blocks of 32 values in 34 bytes — an F16 scale {@code d}, then 32 signed bytes {@code q};
+ * value = q·d (ggml's {@code dequantize_row_q8_0}).
+ */
+public final class Q8_0Tensor extends BlockTensor {
+
+    private static final int BLOCK = 32;
+    private static final int BYTES = 34;
+
+    public Q8_0Tensor(MemorySegment data) {
+        super(data, GgmlType.Q8_0);
+    }
+
+    @Override
+    public float getFloat(long index) {
+        checkIndex(index);
+        long at = index / BLOCK * BYTES;
+        return i8(data, at + 2 + index % BLOCK) * f16(data, at);
+    }
+
+    @Override
+    void decodeBlock(long block, float[] out, int o) {
+        long at = block * BYTES;
+        float d = f16(data, at);
+        for (int j = 0; j < BLOCK; j++) {
+            out[o + j] = i8(data, at + 2 + j) * d;
+        }
+    }
+}
