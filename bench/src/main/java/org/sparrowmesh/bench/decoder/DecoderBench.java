@@ -1,0 +1,211 @@
+package org.sparrowmesh.bench.decoder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.gguf.ModelShape;
+import org.sparrowmesh.decoder.engine.gguf.RandomModel;
+import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
+import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
+import org.sparrowmesh.decoder.engine.kernels.WorkerPool;
+import org.sparrowmesh.decoder.engine.model.ForwardBatch;
+import org.sparrowmesh.decoder.engine.model.ForwardPass;
+import org.sparrowmesh.decoder.engine.model.InferenceState;
+import org.sparrowmesh.decoder.engine.model.Llama;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mesh bench decoder}: the decoder engine on TinyLlama-1.1B-shaped models with random
+ * weights (made once with the GGUF writer, cached), against the memory-bandwidth limit measured in
+ * the same run and llama.cpp's figures on this kind of machine.
+ */
+@Command(name = "bench decoder", mixinStandardHelpOptions = true,
+        description = "Prefill and decode speed of the decoder engine on TinyLlama-shaped random models, "
+                + "with the memory-bandwidth limit measured in the same run.")
+public final class DecoderBench implements Callable<Integer> {
+
+    /** llama.cpp b4747 with 2 threads on this machine kind (testdata/llama/bench.md, run A). */
+    private static final Map<GgmlType, double[]> LLAMA_CPP = Map.of(
+            GgmlType.Q8_0, new double[] {80.31, 21.04},
+            GgmlType.Q4_0, new double[] {104.62, 40.42});
+
+    @Option(names = "--cache", defaultValue = ".mesh/bench-models", description = "Folder of the generated models (default ${DEFAULT-VALUE}).")
+    Path cache;
+
+    @Option(names = "--vocab", required = true, description = "A GGUF whose 32000-token vocabulary the models copy (ggml-vocab-llama-spm.gguf).")
+    Path vocabulary;
+
+    @Option(names = "--types", split = ",", defaultValue = "Q8_0,Q4_0", description = "Weight types (default ${DEFAULT-VALUE}).")
+    List<GgmlType> types;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs per measurement, after one warm-up (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--prompt-tokens", defaultValue = "512", description = "Prefill prompt length (default ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--decode-tokens", defaultValue = "32", description = "Tokens per decode measurement (default ${DEFAULT-VALUE}).")
+    int decodeTokens;
+
+    @Option(names = "--samples", split = ",", defaultValue = "1,2,4,8,16", description = "Sample counts of the batched decode (default ${DEFAULT-VALUE}).")
+    List<Integer> sampleCounts;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout (the table goes to stderr).")
+    boolean json;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DecoderBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(cache);
+        List<Map<String, Object>> results = new ArrayList<>();
+        try (WorkerPool pool = WorkerPool.sizedToCores()) {
+            double bandwidth = MemoryBandwidth.readBytesPerSecond(pool, 1L << 30, 5);
+            log("kernels: %s; threads: %d; memory read bandwidth: %.2f GB/s", KernelProvider.description(),
+                    pool.parallelism(), bandwidth / 1e9);
+            for (GgmlType type : types) {
+                results.add(measure(type, pool, bandwidth));
+            }
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("kernels", KernelProvider.description());
+            document.put("threads", pool.parallelism());
+            document.put("memory_bandwidth_gb_per_s", bandwidth / 1e9);
+            document.put("models", results);
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, Object> measure(GgmlType type, WorkerPool pool, double bandwidth) throws Exception {
+        Path file = cache.resolve("tinyllama-random-" + type.name().toLowerCase() + ".gguf");
+        if (!Files.exists(file)) {
+            log("writing %s (once) …", file);
+            long start = System.nanoTime();
+            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            new RandomModel(ModelShape.tinyLlama1B(), type, 1, false).write(partial, vocabulary);
+            Files.move(partial, file);
+            log("wrote %s in %.0f s", file, (System.nanoTime() - start) / 1e9);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        try (GGUFFile gguf = GGUFFile.open(file)) {
+            Llama model = Llama.load(gguf);
+            long weightBytesPerToken = weightBytesReadPerToken(gguf, model);
+            int capacity = Math.max(64, sampleCounts.stream().mapToInt(Integer::intValue).max().orElse(1));
+            try (ForwardPass pass = new ForwardPass(model, capacity, pool)) {
+                int vocabulary = model.config().vocabularySize();
+                SplittableRandom random = new SplittableRandom(7);
+                int[] prompt = random.ints(promptTokens, 3, vocabulary).toArray();
+
+                double[] prefill = new double[runs];
+                for (int r = -1; r < runs; r++) {
+                    InferenceState state = pass.newState(promptTokens + 8);
+                    long start = System.nanoTime();
+                    pass.prefill(state, prompt);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (r >= 0) {
+                        prefill[r] = promptTokens / seconds;
+                    }
+                }
+                Stats prefillStats = Stats.of(prefill);
+
+                Map<Integer, Stats> decode = new LinkedHashMap<>();
+                int[] shortPrompt = java.util.Arrays.copyOf(prompt, 16);
+                for (int n : sampleCounts) {
+                    double[] samples = new double[runs];
+                    for (int r = -1; r < runs; r++) {
+                        InferenceState parent = pass.newState(16 + decodeTokens + 1);
+                        pass.prefill(parent, shortPrompt);
+                        InferenceState[] states = new InferenceState[n];
+                        for (int i = 0; i < n; i++) {
+                            states[i] = parent.fork();
+                        }
+                        ForwardBatch batch = pass.newBatch();
+                        long start = System.nanoTime();
+                        for (int step = 0; step < decodeTokens; step++) {
+                            batch.clear();
+                            for (int i = 0; i < n; i++) {
+                                batch.add(states[i], argmax(states[i].logits()), true);
+                            }
+                            pass.forward(batch);
+                        }
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        if (r >= 0) {
+                            samples[r] = (double) n * decodeTokens / seconds;
+                        }
+                    }
+                    decode.put(n, Stats.of(samples));
+                }
+
+                double limit = bandwidth / weightBytesPerToken;
+                double single = decode.getOrDefault(1, decode.values().iterator().next()).median();
+                double[] reference = LLAMA_CPP.get(type);
+                log("");
+                log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s)", type,
+                        weightBytesPerToken / 1048576.0, limit);
+                log("  prefill %d tokens:           %s tokens/s%s", promptTokens, prefillStats,
+                        reference == null ? "" : String.format("   (llama.cpp: %.1f)", reference[0]));
+                for (var entry : decode.entrySet()) {
+                    log("  decode, %2d sample(s):        %s tokens/s aggregate%s", entry.getKey(), entry.getValue(),
+                            entry.getKey() == 1 && reference != null ? String.format("   (llama.cpp: %.1f)", reference[1]) : "");
+                }
+                log("  single-sequence decode = %.0f%% of the bandwidth limit; prefill / decode = %.1f×",
+                        100 * single / limit, prefillStats.median() / single);
+                if (decode.containsKey(8) && decode.containsKey(1)) {
+                    log("  8 samples / 1 sample = %.1f×", decode.get(8).median() / decode.get(1).median());
+                }
+
+                result.put("type", type.name());
+                result.put("weight_bytes_per_token", weightBytesPerToken);
+                result.put("bandwidth_limit_tokens_per_s", limit);
+                result.put("prefill_tokens_per_s", prefillStats);
+                result.put("decode_tokens_per_s", decode);
+                result.put("decode_fraction_of_limit", single / limit);
+                if (reference != null) {
+                    result.put("llama_cpp", Map.of("prefill_tokens_per_s", reference[0], "decode_tokens_per_s", reference[1]));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Every matrix is read whole per decode step, except the token embedding (one row). */
+    private static long weightBytesReadPerToken(GGUFFile gguf, Llama model) {
+        long bytes = 0;
+        for (TensorInfo tensor : gguf.tensors().values()) {
+            bytes += tensor.name().equals("token_embd.weight")
+                    ? tensor.byteSize() / model.config().vocabularySize()
+                    : tensor.byteSize();
+        }
+        return bytes;
+    }
+
+    private static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.println(String.format(format, args));
+    }
+}
