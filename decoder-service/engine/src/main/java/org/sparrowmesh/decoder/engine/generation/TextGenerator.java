@@ -50,6 +50,7 @@ public final class TextGenerator {
                     + request.contextSize() + " and needs room for at least one new token");
         }
         InferenceState state = model.newState(request.contextSize());
+        state.cache().reserve(prompt.length + request.maxTokens());
         Sampler sampler = new Sampler(request.sampling(), model.model().config().vocabularySize());
         TokenHistory history = TokenHistory.of(prompt);
         StreamingDetokenizer detokenizer = StreamingDetokenizer.continuing(tokenizer);

@@ -1,5 +1,6 @@
 package org.sparrowmesh.decoder.engine.model;
 
+import org.sparrowmesh.decoder.engine.kernels.ArrayKernels;
 import org.sparrowmesh.decoder.engine.kernels.WorkerPool;
 import org.sparrowmesh.decoder.engine.tensor.FloatTensor;
 
@@ -238,10 +239,7 @@ public final class ForwardPass implements AutoCloseable {
         @Override
         public void run(int start, int end) {
             for (int r = start; r < end; r++) {
-                long offset = (long) r * n;
-                for (int b = 0; b < batchSize; b++) {
-                    out[b][r] = weight.dot(offset, in[b], 0, n);
-                }
+                weight.dotRows(r, n, in, batchSize, out);
             }
         }
     }
@@ -268,11 +266,7 @@ public final class ForwardPass implements AutoCloseable {
                 for (int t = 0; t <= pos; t++) {
                     float[] keys = cache.keyBlock(layer, t);
                     int kOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    float score = 0f;
-                    for (int i = 0; i < headSize; i++) {
-                        score += query[qOffset + i] * keys[kOffset + i];
-                    }
-                    scores[t] = score * scale;
+                    scores[t] = ArrayKernels.dot(query, qOffset, keys, kOffset, headSize) * scale;
                 }
                 softmax(scores, pos + 1);
                 float[] out = xb[b];
@@ -280,12 +274,8 @@ public final class ForwardPass implements AutoCloseable {
                     out[qOffset + i] = 0f;
                 }
                 for (int t = 0; t <= pos; t++) {
-                    float a = scores[t];
-                    float[] values = cache.valueBlock(layer, t);
                     int vOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    for (int i = 0; i < headSize; i++) {
-                        out[qOffset + i] += a * values[vOffset + i];
-                    }
+                    ArrayKernels.axpy(scores[t], cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
                 }
             }
         }

@@ -76,6 +76,23 @@ public final class KeyValueCache {
         return blocks * keyBlocks.length * 2L * BLOCK_POSITIONS * keyValueDimension * Float.BYTES;
     }
 
+    /**
+     * Allocates now the blocks that positions below {@code positions} will need, so the decode
+     * loop allocates nothing per token (blocks otherwise appear every {@link #BLOCK_POSITIONS}
+     * positions as the sequence grows).
+     */
+    public void reserve(int positions) {
+        int blocks = Math.min(shared.length, (positions + BLOCK_POSITIONS - 1) / BLOCK_POSITIONS);
+        for (int l = 0; l < keyBlocks.length; l++) {
+            for (int b = 0; b < blocks; b++) {
+                if (keyBlocks[l][b] == null) {
+                    keyBlocks[l][b] = new float[BLOCK_POSITIONS * keyValueDimension];
+                    valueBlocks[l][b] = new float[BLOCK_POSITIONS * keyValueDimension];
+                }
+            }
+        }
+    }
+
     /** Stores the key and value of {@code position} in {@code layer}. */
     void write(int layer, int position, float[] key, float[] value) {
         int block = position / BLOCK_POSITIONS;

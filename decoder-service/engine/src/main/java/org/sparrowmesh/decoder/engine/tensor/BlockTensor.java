@@ -32,6 +32,9 @@ abstract class BlockTensor extends FloatTensor {
         this.size = data.byteSize() / type.typeSize() * blockSize;
     }
 
+    /** Room for one decoded block of any type (at most 256 values), per thread. */
+    private static final ThreadLocal<float[]> BLOCK_SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
+
     /** Decodes all values of {@code block} into {@code out[outOffset … outOffset + blockSize)}. */
     abstract void decodeBlock(long block, float[] out, int outOffset);
 
@@ -46,10 +49,10 @@ abstract class BlockTensor extends FloatTensor {
     }
 
     @Override
-    public final float dot(long offset, float[] x, int xOffset, int length) {
+    public float dot(long offset, float[] x, int xOffset, int length) {
         Objects.checkFromIndexSize(offset, length, size);
         Objects.checkFromIndexSize(xOffset, length, x.length);
-        float[] block = new float[blockSize];
+        float[] block = BLOCK_SCRATCH.get(); // per thread: a dot product allocates nothing
         float sum = 0f;
         long end = offset + length;
         int xi = xOffset;
@@ -83,7 +86,7 @@ abstract class BlockTensor extends FloatTensor {
                 decodeBlock(b, out, o); // whole block: straight into the destination
             } else {
                 if (block == null) {
-                    block = new float[blockSize];
+                    block = BLOCK_SCRATCH.get();
                 }
                 decodeBlock(b, block, 0);
                 System.arraycopy(block, from, out, o, to - from);

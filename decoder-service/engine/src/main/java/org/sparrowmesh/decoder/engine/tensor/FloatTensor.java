@@ -37,6 +37,18 @@ public abstract class FloatTensor {
         return sum;
     }
 
+    /**
+     * One output row of W @ X for a batch: {@code out[b][row] = Σ_j this[row·n + j] · in[b][j]}
+     * for every b below {@code batchSize}. Vector overrides read the weight row once for the whole
+     * batch; this default calls {@link #dot} per entry.
+     */
+    public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
+        long offset = (long) row * n;
+        for (int b = 0; b < batchSize; b++) {
+            out[b][row] = dot(offset, in[b], 0, n);
+        }
+    }
+
     /** Decodes {@code length} elements starting at {@code offset} into {@code out[outOffset…]}. */
     public void dequantize(long offset, float[] out, int outOffset, int length) {
         for (int i = 0; i < length; i++) {

@@ -1,0 +1,43 @@
+package org.sparrowmesh.decoder.engine.kernels;
+
+/**
+ * Kernels over float arrays (attention scores and weighted values over the KV cache): the Vector
+ * API when {@link KernelProvider} enabled it, else the scalar reference right here.
+ */
+public final class ArrayKernels {
+
+    private static final boolean VECTOR = KernelProvider.vectorEnabled();
+
+    private ArrayKernels() {
+    }
+
+    /** Σ a[aOffset+i]·b[bOffset+i] for i < n. */
+    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        return VECTOR ? VectorKernels.dot(a, aOffset, b, bOffset, n) : scalarDot(a, aOffset, b, bOffset, n);
+    }
+
+    /** y[yOffset+i] += alpha·x[xOffset+i] for i < n. */
+    public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        if (VECTOR) {
+            VectorKernels.axpy(alpha, x, xOffset, y, yOffset, n);
+        } else {
+            scalarAxpy(alpha, x, xOffset, y, yOffset, n);
+        }
+    }
+
+    /** The scalar reference of {@link #dot}. */
+    public static float scalarDot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    /** The scalar reference of {@link #axpy}. */
+    public static void scalarAxpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.sparrowmesh.decoder.engine.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.tensor.FloatTensor;
+import org.sparrowmesh.decoder.engine.tensor.Quantizer;
+
+/**
+ * The Vector API kernels against the scalar reference (Σ getFloat·x in double) over odd sizes,
+ * and the ×4 forms bit-identical to the single-row forms (so batching never changes a result).
+ */
+class VectorKernelsTest {
+
+    private static final long SEED = 20261124L;
+    private static final int[] ODD_SIZES = {1, 4, 13, 25, 31, 33, 100, 257, 1023, 4098};
+
+    @BeforeEach
+    void requireVectorApi() {
+        assumeThat(KernelProvider.vectorEnabled()).as("Vector API kernels enabled").isTrue();
+    }
+
+    @Test
+    void f32MatchesTheScalarReferenceOverOddSizes() {
+        Random random = new Random(SEED);
+        for (int n : ODD_SIZES) {
+            float[] w = gaussian(random, n);
+            float[] x = gaussian(random, n + 3);
+            MemorySegment data = MemorySegment.ofArray(toBytes(w));
+            double[] reference = reference(w, x, 3, n);
+            float got = VectorKernels.dotF32(data, 0, x, 3, n);
+            assertThat((double) got).as("F32 n=%d seed %d", n, SEED).isCloseTo(reference[0], tolerance(reference[1]));
+        }
+    }
+
+    @Test
+    void arrayKernelsMatchTheScalarReferenceOverOddSizes() {
+        Random random = new Random(SEED + 1);
+        for (int n : ODD_SIZES) {
+            float[] a = gaussian(random, n + 2);
+            float[] b = gaussian(random, n + 5);
+            double[] reference = reference(java.util.Arrays.copyOfRange(a, 2, n + 2), b, 5, n);
+            assertThat((double) ArrayKernels.dot(a, 2, b, 5, n)).as("dot n=%d", n).isCloseTo(reference[0], tolerance(reference[1]));
+            float[] y = gaussian(random, n + 1);
+            float[] expected = y.clone();
+            ArrayKernels.scalarAxpy(0.37f, a, 2, expected, 1, n);
+            ArrayKernels.axpy(0.37f, a, 2, y, 1, n);
+            for (int i = 0; i < y.length; i++) {
+                assertThat(y[i]).as("axpy n=%d at %d", n, i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void quantizedKernelsMatchTheScalarReferenceAndTheirFourRowForms() {
+        Random random = new Random(SEED + 2);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            for (int blocks : new int[] {1, 2, 3, 7, 64, 176}) {
+                int n = blocks * 32;
+                byte[] bytes = Quantizer.quantize(type, gaussian(random, n));
+                MemorySegment data = MemorySegment.ofArray(bytes);
+                FloatTensor view = FloatTensor.of(type, data);
+                float[] w = new float[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = view.getFloat(i);
+                }
+                float[][] x = new float[4][];
+                float[] single = new float[4];
+                for (int b = 0; b < 4; b++) {
+                    x[b] = gaussian(random, n);
+                    single[b] = type == GgmlType.Q8_0
+                            ? VectorKernels.dotQ8_0(data, 0, x[b], 0, blocks)
+                            : VectorKernels.dotQ4_0(data, 0, x[b], 0, blocks);
+                    double[] reference = reference(w, x[b], 0, n);
+                    assertThat((double) single[b]).as("%s n=%d seed %d", type, n, SEED + 2)
+                            .isCloseTo(reference[0], tolerance(reference[1]));
+                }
+                float[] four = new float[4];
+                if (type == GgmlType.Q8_0) {
+                    VectorKernels.dotQ8_0x4(data, 0, x[0], x[1], x[2], x[3], 0, blocks, four);
+                } else {
+                    VectorKernels.dotQ4_0x4(data, 0, x[0], x[1], x[2], x[3], 0, blocks, four);
+                }
+                assertThat(four).as("%s ×4 equals single, n=%d", type, n).containsExactly(single);
+            }
+        }
+    }
+
+    @Test
+    void dotRowsOfABatchEqualsDotPerEntryBitForBit() {
+        Random random = new Random(SEED + 3);
+        int rows = 5;
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q6_K}) {
+            int n = type.blockSize() == 256 ? 256 : 96;
+            byte[] bytes = type == GgmlType.F32 ? toBytes(gaussian(random, rows * n)) : Quantizer.quantize(type, gaussian(random, rows * n));
+            FloatTensor view = FloatTensor.of(type, MemorySegment.ofArray(bytes));
+            for (int batch : new int[] {1, 3, 4, 7, 9}) {
+                float[][] in = new float[batch][];
+                float[][] out = new float[batch][rows];
+                for (int b = 0; b < batch; b++) {
+                    in[b] = gaussian(random, n);
+                }
+                for (int r = 0; r < rows; r++) {
+                    view.dotRows(r, n, in, batch, out);
+                    for (int b = 0; b < batch; b++) {
+                        assertThat(out[b][r]).as("%s row %d entry %d of %d", type, r, b, batch)
+                                .isEqualTo(view.dot((long) r * n, in[b], 0, n));
+                    }
+                }
+            }
+        }
+    }
+
+    /** {Σ w·x, Σ |w·x|} in double. */
+    private static double[] reference(float[] w, float[] x, int xOffset, int n) {
+        double sum = 0;
+        double magnitude = 0;
+        for (int i = 0; i < n; i++) {
+            double term = (double) w[i] * x[xOffset + i];
+            sum += term;
+            magnitude += Math.abs(term);
+        }
+        return new double[] {sum, magnitude};
+    }
+
+    /** Float rounding of the terms and partial sums: a few ulps of the magnitude. */
+    private static org.assertj.core.data.Offset<Double> tolerance(double magnitude) {
+        return org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30);
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static byte[] toBytes(float[] values) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            buffer.putFloat(v);
+        }
+        return buffer.array();
+    }
+}

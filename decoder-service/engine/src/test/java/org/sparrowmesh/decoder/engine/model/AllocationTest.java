@@ -1,0 +1,64 @@
+package org.sparrowmesh.decoder.engine.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+import org.sparrowmesh.decoder.engine.SharedTestData;
+import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+
+/** A decode step in steady state allocates nothing, on the calling thread or the workers. */
+class AllocationTest {
+
+    @Test
+    void batchedDecodeStepsAllocateNothingOnceWarm() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (GGUFFile gguf = GGUFFile.open(SharedTestData.stories260K());
+                ForwardPass pass = new ForwardPass(Llama.load(gguf), 8)) {
+            InferenceState parent = pass.newState(2048);
+            parent.cache().reserve(2048);
+            pass.prefill(parent, new int[] {1, 403, 407, 261, 378});
+            InferenceState[] samples = new InferenceState[5];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = parent.fork();
+                samples[i].cache().reserve(2048);
+            }
+            ForwardBatch batch = pass.newBatch();
+            for (int step = 0; step < 600; step++) { // warm up: JIT, thread-local scratch
+                decodeStep(pass, batch, samples, step);
+            }
+            long[] ids = decoderThreadIds();
+            long before = allocated(threads, ids);
+            for (int step = 600; step < 640; step++) {
+                decodeStep(pass, batch, samples, step);
+            }
+            long allocated = allocated(threads, ids) - before;
+            assertThat(allocated).as("bytes allocated by 40 decode steps of 5 samples").isZero();
+        }
+    }
+
+    private static void decodeStep(ForwardPass pass, ForwardBatch batch, InferenceState[] samples, int step) {
+        batch.clear();
+        for (int i = 0; i < samples.length; i++) {
+            batch.add(samples[i], 3 + (step * 7 + i) % 500, true);
+        }
+        pass.forward(batch);
+    }
+
+    /** This thread and every decoder worker (idle workers of other passes allocate nothing either). */
+    private static long[] decoderThreadIds() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t == Thread.currentThread() || t.getName().startsWith("decoder-worker"))
+                .mapToLong(Thread::threadId).toArray();
+    }
+
+    /** Per thread (the array-returning variant would count its own result array). */
+    private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
+        long total = 0;
+        for (long id : ids) {
+            total += threads.getThreadAllocatedBytes(id);
+        }
+        return total;
+    }
+}
