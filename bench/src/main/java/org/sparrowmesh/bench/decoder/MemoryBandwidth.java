@@ -23,7 +23,7 @@ final class MemoryBandwidth {
 
     /** Measures with {@code pool}'s threads over a buffer of {@code bytes} bytes. */
     static double readBytesPerSecond(WorkerPool pool, long bytes, int passes) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(bytes, 64);
             // touch every page so the passes read memory, not page faults
             for (long i = 0; i < bytes; i += 4096) {
