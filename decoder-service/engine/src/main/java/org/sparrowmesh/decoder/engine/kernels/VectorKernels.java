@@ -70,22 +70,27 @@ public final class VectorKernels {
         }
     }
 
-    // ---- F32 ---------------------------------------------------------------------------------
+    // ---- F32 ----------------------------------------------------------------------------------
+    // Every kernel keeps two accumulators per activation row — even vectors into one, odd into the
+    // other — so two FMA chains run in parallel instead of one latency-bound chain, and the ×4
+    // forms do exactly the same per row, so a row gives the same bits alone or in a batch.
 
-    /**
-     * Σ w[i]·x[xOffset+i], w read from {@code data} at byte {@code byteOffset}. Adds in exactly the
-     * order of {@link #dotF32x4} for one entry, so a sequence gets the same bits alone or batched.
-     */
+    /** Σ w[i]·x[xOffset+i], w read from {@code data} at byte {@code byteOffset}. */
     public static float dotF32(MemorySegment data, long byteOffset, float[] x, int xOffset, int n) {
         int step = F.length();
         int upper = F.loopBound(n);
-        FloatVector a = FloatVector.zero(F);
+        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
         int i = 0;
-        for (; i < upper; i += step) {
-            a = FloatVector.fromMemorySegment(F, data, byteOffset + (long) i * Float.BYTES, LE)
-                    .fma(FloatVector.fromArray(F, x, xOffset + i), a);
+        int v = 0;
+        for (; i < upper; i += step, v++) {
+            FloatVector w = FloatVector.fromMemorySegment(F, data, byteOffset + (long) i * Float.BYTES, LE);
+            if ((v & 1) == 0) {
+                even = w.fma(FloatVector.fromArray(F, x, xOffset + i), even);
+            } else {
+                odd = w.fma(FloatVector.fromArray(F, x, xOffset + i), odd);
+            }
         }
-        float sum = sum(a);
+        float sum = sum(even.add(odd));
         for (; i < n; i++) {
             sum += data.get(F32, byteOffset + (long) i * Float.BYTES) * x[xOffset + i];
         }
@@ -97,17 +102,26 @@ public final class VectorKernels {
             int xOffset, int n, float[] out) {
         int step = F.length();
         int upper = F.loopBound(n);
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
         int i = 0;
-        for (; i < upper; i += step) {
+        int v = 0;
+        for (; i < upper; i += step, v++) {
             FloatVector w = FloatVector.fromMemorySegment(F, data, byteOffset + (long) i * Float.BYTES, LE);
-            a0 = w.fma(FloatVector.fromArray(F, x0, xOffset + i), a0);
-            a1 = w.fma(FloatVector.fromArray(F, x1, xOffset + i), a1);
-            a2 = w.fma(FloatVector.fromArray(F, x2, xOffset + i), a2);
-            a3 = w.fma(FloatVector.fromArray(F, x3, xOffset + i), a3);
+            if ((v & 1) == 0) {
+                e0 = w.fma(FloatVector.fromArray(F, x0, xOffset + i), e0);
+                e1 = w.fma(FloatVector.fromArray(F, x1, xOffset + i), e1);
+                e2 = w.fma(FloatVector.fromArray(F, x2, xOffset + i), e2);
+                e3 = w.fma(FloatVector.fromArray(F, x3, xOffset + i), e3);
+            } else {
+                o0 = w.fma(FloatVector.fromArray(F, x0, xOffset + i), o0);
+                o1 = w.fma(FloatVector.fromArray(F, x1, xOffset + i), o1);
+                o2 = w.fma(FloatVector.fromArray(F, x2, xOffset + i), o2);
+                o3 = w.fma(FloatVector.fromArray(F, x3, xOffset + i), o3);
+            }
         }
-        float s0 = sum(a0), s1 = sum(a1);
-        float s2 = sum(a2), s3 = sum(a3);
+        float s0 = sum(e0.add(o0)), s1 = sum(e1.add(o1));
+        float s2 = sum(e2.add(o2)), s3 = sum(e3.add(o3));
         for (; i < n; i++) {
             float w = data.get(F32, byteOffset + (long) i * Float.BYTES);
             s0 += w * x0[xOffset + i];
@@ -123,42 +137,55 @@ public final class VectorKernels {
 
     // ---- Q8_0: blocks of 32 = f16 d + 32 × int8 (34 bytes) ------------------------------------
 
-    /** Σ over {@code blocks} Q8_0 blocks from block {@code firstBlock} with x[xOffset…]; same order as ×4. */
+    /** Σ over {@code blocks} Q8_0 blocks from block {@code firstBlock} with x[xOffset…]. */
     public static float dotQ8_0(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
         int step = F.length();
-        FloatVector a = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = (firstBlock + b) * 34;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            int xi = xOffset + b * 32;
-            for (int j = 0; j < 32; j += step) {
-                a = q8(data, at + 2 + j).mul(d).fma(FloatVector.fromArray(F, x, xi + j), a);
-            }
-        }
-        return sum(a);
-    }
-
-    /** Four activation rows against one Q8_0 weight row: each block is decoded once. */
-    public static void dotQ8_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
-            int xOffset, int blocks, float[] out) {
-        int step = F.length();
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = (firstBlock + b) * 34;
             float d = Float.float16ToFloat(data.get(F16, at));
             int xi = xOffset + b * 32;
             for (int j = 0; j < 32; j += step) {
                 FloatVector w = q8(data, at + 2 + j).mul(d);
-                a0 = w.fma(FloatVector.fromArray(F, x0, xi + j), a0);
-                a1 = w.fma(FloatVector.fromArray(F, x1, xi + j), a1);
-                a2 = w.fma(FloatVector.fromArray(F, x2, xi + j), a2);
-                a3 = w.fma(FloatVector.fromArray(F, x3, xi + j), a3);
+                if (((j / step) & 1) == 0) {
+                    even = w.fma(FloatVector.fromArray(F, x, xi + j), even);
+                } else {
+                    odd = w.fma(FloatVector.fromArray(F, x, xi + j), odd);
+                }
             }
         }
-        out[0] = sum(a0);
-        out[1] = sum(a1);
-        out[2] = sum(a2);
-        out[3] = sum(a3);
+        return sum(even.add(odd));
+    }
+
+    /** Four activation rows against one Q8_0 weight row: each block is decoded once. */
+    public static void dotQ8_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+            int xOffset, int blocks, float[] out) {
+        int step = F.length();
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 34;
+            float d = Float.float16ToFloat(data.get(F16, at));
+            int xi = xOffset + b * 32;
+            for (int j = 0; j < 32; j += step) {
+                FloatVector w = q8(data, at + 2 + j).mul(d);
+                if (((j / step) & 1) == 0) {
+                    e0 = w.fma(FloatVector.fromArray(F, x0, xi + j), e0);
+                    e1 = w.fma(FloatVector.fromArray(F, x1, xi + j), e1);
+                    e2 = w.fma(FloatVector.fromArray(F, x2, xi + j), e2);
+                    e3 = w.fma(FloatVector.fromArray(F, x3, xi + j), e3);
+                } else {
+                    o0 = w.fma(FloatVector.fromArray(F, x0, xi + j), o0);
+                    o1 = w.fma(FloatVector.fromArray(F, x1, xi + j), o1);
+                    o2 = w.fma(FloatVector.fromArray(F, x2, xi + j), o2);
+                    o3 = w.fma(FloatVector.fromArray(F, x3, xi + j), o3);
+                }
+            }
+        }
+        out[0] = sum(e0.add(o0));
+        out[1] = sum(e1.add(o1));
+        out[2] = sum(e2.add(o2));
+        out[3] = sum(e3.add(o3));
     }
 
     private static FloatVector q8(MemorySegment data, long at) {
@@ -166,11 +193,12 @@ public final class VectorKernels {
     }
 
     // ---- Q4_0: blocks of 32 = f16 d + 16 bytes; low nibbles are values 0..15, high 16..31 ----
+    // Low nibbles accumulate into one register, high nibbles into the other.
 
-    /** Σ over {@code blocks} Q4_0 blocks; same order as ×4. */
+    /** Σ over {@code blocks} Q4_0 blocks. */
     public static float dotQ4_0(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
         int step = F.length();
-        FloatVector a = FloatVector.zero(F);
+        FloatVector lowSum = FloatVector.zero(F), highSum = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = (firstBlock + b) * 18;
             float d = Float.float16ToFloat(data.get(F16, at));
@@ -179,16 +207,18 @@ public final class VectorKernels {
                 ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
                 FloatVector low = nibbles(q.and((byte) 0x0F)).mul(d);
                 FloatVector high = nibbles(q.lanewise(VectorOperators.LSHR, 4)).mul(d);
-                a = high.fma(FloatVector.fromArray(F, x, xi + 16 + j), low.fma(FloatVector.fromArray(F, x, xi + j), a));
+                lowSum = low.fma(FloatVector.fromArray(F, x, xi + j), lowSum);
+                highSum = high.fma(FloatVector.fromArray(F, x, xi + 16 + j), highSum);
             }
         }
-        return sum(a);
+        return sum(lowSum.add(highSum));
     }
 
     public static void dotQ4_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
             int xOffset, int blocks, float[] out) {
         int step = F.length();
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+        FloatVector l0 = FloatVector.zero(F), l1 = FloatVector.zero(F), l2 = FloatVector.zero(F), l3 = FloatVector.zero(F);
+        FloatVector h0 = FloatVector.zero(F), h1 = FloatVector.zero(F), h2 = FloatVector.zero(F), h3 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = (firstBlock + b) * 18;
             float d = Float.float16ToFloat(data.get(F16, at));
@@ -197,16 +227,20 @@ public final class VectorKernels {
                 ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
                 FloatVector low = nibbles(q.and((byte) 0x0F)).mul(d);
                 FloatVector high = nibbles(q.lanewise(VectorOperators.LSHR, 4)).mul(d);
-                a0 = high.fma(FloatVector.fromArray(F, x0, xi + 16 + j), low.fma(FloatVector.fromArray(F, x0, xi + j), a0));
-                a1 = high.fma(FloatVector.fromArray(F, x1, xi + 16 + j), low.fma(FloatVector.fromArray(F, x1, xi + j), a1));
-                a2 = high.fma(FloatVector.fromArray(F, x2, xi + 16 + j), low.fma(FloatVector.fromArray(F, x2, xi + j), a2));
-                a3 = high.fma(FloatVector.fromArray(F, x3, xi + 16 + j), low.fma(FloatVector.fromArray(F, x3, xi + j), a3));
+                l0 = low.fma(FloatVector.fromArray(F, x0, xi + j), l0);
+                l1 = low.fma(FloatVector.fromArray(F, x1, xi + j), l1);
+                l2 = low.fma(FloatVector.fromArray(F, x2, xi + j), l2);
+                l3 = low.fma(FloatVector.fromArray(F, x3, xi + j), l3);
+                h0 = high.fma(FloatVector.fromArray(F, x0, xi + 16 + j), h0);
+                h1 = high.fma(FloatVector.fromArray(F, x1, xi + 16 + j), h1);
+                h2 = high.fma(FloatVector.fromArray(F, x2, xi + 16 + j), h2);
+                h3 = high.fma(FloatVector.fromArray(F, x3, xi + 16 + j), h3);
             }
         }
-        out[0] = sum(a0);
-        out[1] = sum(a1);
-        out[2] = sum(a2);
-        out[3] = sum(a3);
+        out[0] = sum(l0.add(h0));
+        out[1] = sum(l1.add(h1));
+        out[2] = sum(l2.add(h2));
+        out[3] = sum(l3.add(h3));
     }
 
     /**
