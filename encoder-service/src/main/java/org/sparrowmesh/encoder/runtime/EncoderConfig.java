@@ -63,16 +63,23 @@ public interface EncoderConfig {
         @WithDefault("32")
         int maxSize();
 
-        /** How long a text may wait for others before its batch runs anyway. */
-        @WithDefault("2ms")
+        /**
+         * How long a text may wait for others before its batch runs anyway. 0: a batch runs as
+         * soon as a worker is free, with whatever queued meanwhile — under load batches fill by
+         * themselves while the previous one runs, and a lone request pays no wait.
+         */
+        @WithDefault("0ms")
         Duration maxWait();
 
         /** Most texts waiting; beyond, requests are refused (RESOURCE_EXHAUSTED / HTTP 429). */
         @WithDefault("4096")
         int queueCapacity();
 
-        /** Threads running model calls (ONNX Runtime already uses every core inside one call). */
-        @WithDefault("1")
+        /**
+         * Threads running model calls. Two overlap one batch's tokenizing and pooling (Java) with
+         * another's forward pass (ONNX Runtime).
+         */
+        @WithDefault("2")
         int workers();
     }
 }
