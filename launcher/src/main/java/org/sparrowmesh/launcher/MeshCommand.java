@@ -100,8 +100,8 @@ public final class MeshCommand implements Callable<Integer> {
         cli.addSubcommand(PendingCommand.create("batch", "Answers a file of questions through Kafka.",
                 "mesh batch arrives with the Kafka batch-answering issue (#11)"));
         cli.addSubcommand(PendingCommand.create("bench", "Runs the decoder, mesh, retrieval or encoder benchmarks.",
-                "of the benchmarks only 'mesh bench decoder' runs today (the script starts it); mesh, retrieval and encoder"
-                        + " arrive with the gateway (#10), retrieval (#8) and encoder (#7) issues"));
+                "of the benchmarks only 'mesh bench decoder' and 'mesh bench encoder' run today (the script starts them);"
+                        + " mesh and retrieval arrive with the gateway (#10) and retrieval (#8) issues"));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(out);
         cli.setErr(err);

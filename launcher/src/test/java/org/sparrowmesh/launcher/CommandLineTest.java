@@ -23,7 +23,7 @@ class CommandLineTest {
             eval-retrieval  | retrieval-tool issue (#8)
             eval-ranker     | reward-ranker issue (#9)
             batch           | batch-answering issue (#11)
-            bench           | only 'mesh bench decoder' runs today
+            bench           | only 'mesh bench decoder' and 'mesh bench encoder' run today
             """)
     void pendingCommandsSayWhatTheyWaitForAndExit2(String command, String waitsFor) {
         MeshFixture.Run run = new MeshFixture(root).run(command, "--json", "some question");
