@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.VectorKernels;
+import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
 
 /**
  * Q4_0: blocks of 32 values in 18 bytes — an F16 scale {@code d}, then 16 bytes whose low nibbles
@@ -44,41 +44,11 @@ public final class Q4_0Tensor extends BlockTensor {
         }
     }
 
-    private static final boolean VECTOR = KernelProvider.vectorEnabled();
+    private static final QuantizedRowKernel KERNEL =
+            KernelProvider.vectorEnabled() ? QuantizedRowKernel.VECTOR_Q4_0 : null;
 
-    /** Vector API over whole blocks when enabled; the scalar reference otherwise (and for partial blocks). */
     @Override
-    public float dot(long offset, float[] x, int xOffset, int length) {
-        if (VECTOR && offset % 32 == 0 && length % 32 == 0) {
-            java.util.Objects.checkFromIndexSize(offset, length, size());
-            java.util.Objects.checkFromIndexSize(xOffset, length, x.length);
-            return VectorKernels.dotQ4_0(data, offset / 32, x, xOffset, length / 32);
-        }
-        return super.dot(offset, x, xOffset, length);
+    QuantizedRowKernel rowKernel() {
+        return KERNEL;
     }
-
-    /** Four batch entries per pass over the row: each weight block is decoded once for all four. */
-    @Override
-    public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
-        if (!VECTOR || n % 32 != 0 || batchSize < 4) {
-            super.dotRows(row, n, in, batchSize, out);
-            return;
-        }
-        long firstBlock = (long) row * (n / 32);
-        java.util.Objects.checkFromIndexSize(firstBlock * 32, n, size());
-        float[] four = FOUR.get();
-        int b = 0;
-        for (; b + 4 <= batchSize; b += 4) {
-            VectorKernels.dotQ4_0x4(data, firstBlock, in[b], in[b + 1], in[b + 2], in[b + 3], 0, n / 32, four);
-            out[b][row] = four[0];
-            out[b + 1][row] = four[1];
-            out[b + 2][row] = four[2];
-            out[b + 3][row] = four[3];
-        }
-        for (; b < batchSize; b++) {
-            out[b][row] = VectorKernels.dotQ4_0(data, firstBlock, in[b], 0, n / 32);
-        }
-    }
-
-    private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
 }
