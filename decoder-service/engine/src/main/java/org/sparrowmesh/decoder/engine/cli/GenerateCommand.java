@@ -13,6 +13,7 @@ import org.sparrowmesh.decoder.engine.generation.GenerationResult;
 import org.sparrowmesh.decoder.engine.generation.TextGenerator;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
 import org.sparrowmesh.decoder.engine.model.ForwardPass;
+import org.sparrowmesh.decoder.engine.model.KeyValuePrecision;
 import org.sparrowmesh.decoder.engine.model.Llama;
 import org.sparrowmesh.decoder.engine.sampling.SamplingParameters;
 import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
@@ -69,6 +70,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx-size"}, description = "Context size in tokens (default: the model's, at most 4096).")
     Integer contextSize;
 
+    @Option(names = "--kv-type", defaultValue = "f32",
+            description = "KV cache storage: f32 or f16 (half the memory) (default ${DEFAULT-VALUE}).")
+    String keyValueType;
+
     @Option(names = "--tokens", description = "Print the generated token ids (one line, space-separated) instead of the text.")
     boolean printTokens;
 
@@ -94,7 +99,13 @@ final class GenerateCommand implements Callable<Integer> {
             ForwardPass pass = new ForwardPass(llama, 64);
             TextGenerator generator = new TextGenerator(pass, tokenizer);
             // the pass's worker threads are daemons; the JVM ends with the command
-            GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, stopStrings, context, !noParseSpecial);
+            KeyValuePrecision precision = switch (keyValueType.toLowerCase(java.util.Locale.ROOT)) {
+                case "f32" -> KeyValuePrecision.F32;
+                case "f16" -> KeyValuePrecision.F16;
+                default -> throw new IllegalArgumentException("--kv-type must be f32 or f16, got " + keyValueType);
+            };
+            GenerationRequest request = new GenerationRequest(prompt, maxTokens, sampling, stopStrings, context,
+                    !noParseSpecial, precision);
             GenerationResult result = generator.generate(request, text -> {
                 if (!printTokens) {
                     out.print(text);

@@ -2,6 +2,7 @@ package org.sparrowmesh.decoder.engine.generation;
 
 import java.util.List;
 
+import org.sparrowmesh.decoder.engine.model.KeyValuePrecision;
 import org.sparrowmesh.decoder.engine.sampling.SamplingParameters;
 
 /**
@@ -14,6 +15,7 @@ import org.sparrowmesh.decoder.engine.sampling.SamplingParameters;
  * @param contextSize        positions of the KV cache: prompt + new tokens must fit
  * @param parseSpecialTokens whether texts like {@code <s>} in the prompt are special tokens (as
  *                           llama-cli does) or plain text (what a chat service must do with user text)
+ * @param keyValuePrecision  how the KV cache stores keys and values
  */
 public record GenerationRequest(
         String prompt,
@@ -21,7 +23,8 @@ public record GenerationRequest(
         SamplingParameters sampling,
         List<String> stopStrings,
         int contextSize,
-        boolean parseSpecialTokens) {
+        boolean parseSpecialTokens,
+        KeyValuePrecision keyValuePrecision) {
 
     public GenerationRequest {
         if (prompt == null) {
@@ -34,5 +37,12 @@ public record GenerationRequest(
             throw new IllegalArgumentException("context size must be at least 1, got " + contextSize);
         }
         stopStrings = List.copyOf(stopStrings);
+        java.util.Objects.requireNonNull(keyValuePrecision, "keyValuePrecision");
+    }
+
+    /** With an F32 KV cache. */
+    public GenerationRequest(String prompt, int maxTokens, SamplingParameters sampling, List<String> stopStrings,
+            int contextSize, boolean parseSpecialTokens) {
+        this(prompt, maxTokens, sampling, stopStrings, contextSize, parseSpecialTokens, KeyValuePrecision.F32);
     }
 }

@@ -49,7 +49,7 @@ public final class TextGenerator {
             throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the context holds "
                     + request.contextSize() + " and needs room for at least one new token");
         }
-        InferenceState state = model.newState(request.contextSize());
+        InferenceState state = model.newState(request.contextSize(), request.keyValuePrecision());
         state.cache().reserve(prompt.length + request.maxTokens());
         Sampler sampler = new Sampler(request.sampling(), model.model().config().vocabularySize());
         TokenHistory history = TokenHistory.of(prompt);

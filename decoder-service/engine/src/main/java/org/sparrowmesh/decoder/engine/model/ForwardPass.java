@@ -103,9 +103,14 @@ public final class ForwardPass implements AutoCloseable {
         return capacity;
     }
 
-    /** A new, empty sequence of at most {@code contextSize} tokens. */
+    /** A new, empty sequence of at most {@code contextSize} tokens, F32 KV cache. */
     public InferenceState newState(int contextSize) {
         return new InferenceState(model.config(), contextSize);
+    }
+
+    /** A new, empty sequence with its KV cache in {@code precision}. */
+    public InferenceState newState(int contextSize, KeyValuePrecision precision) {
+        return new InferenceState(model.config(), contextSize, precision);
     }
 
     /** A reusable batch of this pass's capacity. */
@@ -264,9 +269,10 @@ public final class ForwardPass implements AutoCloseable {
                 int qOffset = h * headSize;
                 int kvOffset = (h / queriesPerKeyValueHead) * headSize;
                 for (int t = 0; t <= pos; t++) {
-                    float[] keys = cache.keyBlock(layer, t);
                     int kOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    scores[t] = ArrayKernels.dot(query, qOffset, keys, kOffset, headSize) * scale;
+                    scores[t] = (cache.keyBlock(layer, t) instanceof float[] keys
+                            ? ArrayKernels.dot(query, qOffset, keys, kOffset, headSize)
+                            : dotHalves(query, qOffset, (short[]) cache.keyBlock(layer, t), kOffset, headSize)) * scale;
                 }
                 softmax(scores, pos + 1);
                 float[] out = xb[b];
@@ -275,10 +281,38 @@ public final class ForwardPass implements AutoCloseable {
                 }
                 for (int t = 0; t <= pos; t++) {
                     int vOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    ArrayKernels.axpy(scores[t], cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
+                    if (cache.valueBlock(layer, t) instanceof float[] values) {
+                        ArrayKernels.axpy(scores[t], values, vOffset, out, qOffset, headSize);
+                    } else {
+                        axpyHalves(scores[t], (short[]) cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Σ q[i]·k[i] with k in IEEE halves (F16 KV cache). The query is rounded to F16 too, as ggml
+     * converts the F32 operand of an F16 matrix product, so results follow llama.cpp's F16 cache.
+     */
+    private static float dotHalves(float[] q, int qOffset, short[] k, int kOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += roundToHalf(q[qOffset + i]) * Float.float16ToFloat(k[kOffset + i]);
+        }
+        return sum;
+    }
+
+    /** y += a·v with v in IEEE halves (F16 KV cache); the weight a rounded to F16 like ggml does. */
+    private static void axpyHalves(float a, short[] v, int vOffset, float[] y, int yOffset, int n) {
+        float weight = roundToHalf(a);
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] += weight * Float.float16ToFloat(v[vOffset + i]);
+        }
+    }
+
+    private static float roundToHalf(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
     }
 
     /** cos/sin of θ_i = pos · scale · base^(-2i/n_rot) / factor_i, advanced in float like ggml. */

@@ -11,7 +11,11 @@ public final class InferenceState {
     int position;
 
     public InferenceState(LlamaConfiguration config, int contextSize) {
-        this(new KeyValueCache(config, contextSize), new float[config.vocabularySize()], 0);
+        this(config, contextSize, KeyValuePrecision.F32);
+    }
+
+    public InferenceState(LlamaConfiguration config, int contextSize, KeyValuePrecision precision) {
+        this(new KeyValueCache(config, contextSize, precision), new float[config.vocabularySize()], 0);
     }
 
     private InferenceState(KeyValueCache cache, float[] logits, int position) {

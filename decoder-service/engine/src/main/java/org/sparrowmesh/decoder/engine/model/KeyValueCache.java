@@ -1,8 +1,9 @@
 package org.sparrowmesh.decoder.engine.model;
 
 /**
- * The keys and values of every past position of one sequence, per layer, in F32, stored in
- * blocks of {@link #BLOCK_POSITIONS} positions that are allocated as the sequence grows.
+ * The keys and values of every past position of one sequence, per layer, in F32 or F16
+ * ({@link KeyValuePrecision}), stored in blocks of {@link #BLOCK_POSITIONS} positions that are
+ * allocated as the sequence grows.
  *
  * <p>Blocks can be shared: {@link #fork} gives a new cache that reads the same blocks for the
  * positions already written (the prompt of n samples is prefilled once, not n times). A write into
@@ -16,30 +17,38 @@ public final class KeyValueCache {
 
     private final int capacity;
     private final int keyValueDimension;
-    private final float[][][] keyBlocks;   // (layer, block) [BLOCK_POSITIONS * kv_dim], null until written
-    private final float[][][] valueBlocks; // (layer, block) [BLOCK_POSITIONS * kv_dim]
+    private final KeyValuePrecision precision;
+    // F32: float[] blocks; F16: short[] blocks of IEEE halves — (layer, block) [BLOCK_POSITIONS * kv_dim], null until written
+    private final Object[][] keyBlocks;
+    private final Object[][] valueBlocks;
     private final boolean[] shared;        // (block) also referenced by another cache
 
     public KeyValueCache(LlamaConfiguration config, int capacity) {
+        this(config, capacity, KeyValuePrecision.F32);
+    }
+
+    public KeyValueCache(LlamaConfiguration config, int capacity, KeyValuePrecision precision) {
         if (capacity < 1 || capacity > config.contextLength()) {
             throw new IllegalArgumentException("context size must be within [1, " + config.contextLength()
                     + "] for this model, got " + capacity);
         }
         this.capacity = capacity;
+        this.precision = precision;
         this.keyValueDimension = config.keyValueDimension();
         int blocks = (capacity + BLOCK_POSITIONS - 1) / BLOCK_POSITIONS;
-        this.keyBlocks = new float[config.layerCount()][blocks][];
-        this.valueBlocks = new float[config.layerCount()][blocks][];
+        this.keyBlocks = new Object[config.layerCount()][blocks];
+        this.valueBlocks = new Object[config.layerCount()][blocks];
         this.shared = new boolean[blocks];
     }
 
     private KeyValueCache(KeyValueCache parent, int positions) {
         this.capacity = parent.capacity;
+        this.precision = parent.precision;
         this.keyValueDimension = parent.keyValueDimension;
         int layers = parent.keyBlocks.length;
         int blocks = parent.shared.length;
-        this.keyBlocks = new float[layers][blocks][];
-        this.valueBlocks = new float[layers][blocks][];
+        this.keyBlocks = new Object[layers][blocks];
+        this.valueBlocks = new Object[layers][blocks];
         this.shared = new boolean[blocks];
         int sharedBlocks = (positions + BLOCK_POSITIONS - 1) / BLOCK_POSITIONS;
         for (int l = 0; l < layers; l++) {
@@ -65,15 +74,20 @@ public final class KeyValueCache {
         return capacity;
     }
 
+    public KeyValuePrecision precision() {
+        return precision;
+    }
+
     /** Bytes of the blocks this cache references (shared blocks count in every cache that holds them). */
     public long referencedBytes() {
         long blocks = 0;
-        for (float[] block : keyBlocks[0]) {
+        for (Object block : keyBlocks[0]) {
             if (block != null) {
                 blocks++;
             }
         }
-        return blocks * keyBlocks.length * 2L * BLOCK_POSITIONS * keyValueDimension * Float.BYTES;
+        int bytesPerValue = precision == KeyValuePrecision.F16 ? 2 : 4;
+        return blocks * keyBlocks.length * 2L * BLOCK_POSITIONS * keyValueDimension * bytesPerValue;
     }
 
     /**
@@ -86,8 +100,8 @@ public final class KeyValueCache {
         for (int l = 0; l < keyBlocks.length; l++) {
             for (int b = 0; b < blocks; b++) {
                 if (keyBlocks[l][b] == null) {
-                    keyBlocks[l][b] = new float[BLOCK_POSITIONS * keyValueDimension];
-                    valueBlocks[l][b] = new float[BLOCK_POSITIONS * keyValueDimension];
+                    keyBlocks[l][b] = newBlock();
+                    valueBlocks[l][b] = newBlock();
                 }
             }
         }
@@ -100,21 +114,38 @@ public final class KeyValueCache {
         if (shared[block]) {
             unshare(block);
         }
-        float[] keys = keyBlocks[layer][block];
-        if (keys == null) {
-            keys = keyBlocks[layer][block] = new float[BLOCK_POSITIONS * keyValueDimension];
-            valueBlocks[layer][block] = new float[BLOCK_POSITIONS * keyValueDimension];
+        if (keyBlocks[layer][block] == null) {
+            keyBlocks[layer][block] = newBlock();
+            valueBlocks[layer][block] = newBlock();
         }
-        System.arraycopy(key, 0, keys, offset, keyValueDimension);
-        System.arraycopy(value, 0, valueBlocks[layer][block], offset, keyValueDimension);
+        if (precision == KeyValuePrecision.F32) {
+            System.arraycopy(key, 0, (float[]) keyBlocks[layer][block], offset, keyValueDimension);
+            System.arraycopy(value, 0, (float[]) valueBlocks[layer][block], offset, keyValueDimension);
+        } else {
+            short[] keys = (short[]) keyBlocks[layer][block];
+            short[] values = (short[]) valueBlocks[layer][block];
+            for (int i = 0; i < keyValueDimension; i++) {
+                keys[offset + i] = Float.floatToFloat16(key[i]);
+                values[offset + i] = Float.floatToFloat16(value[i]);
+            }
+        }
     }
 
-    /** The key block holding {@code position}: its values start at (position % BLOCK_POSITIONS) · kv_dim. */
-    float[] keyBlock(int layer, int position) {
+    private Object newBlock() {
+        return precision == KeyValuePrecision.F32
+                ? new float[BLOCK_POSITIONS * keyValueDimension]
+                : new short[BLOCK_POSITIONS * keyValueDimension];
+    }
+
+    /**
+     * The key block holding {@code position} — float[] (F32) or short[] of halves (F16); its values
+     * start at (position % BLOCK_POSITIONS) · kv_dim.
+     */
+    Object keyBlock(int layer, int position) {
         return keyBlocks[layer][position / BLOCK_POSITIONS];
     }
 
-    float[] valueBlock(int layer, int position) {
+    Object valueBlock(int layer, int position) {
         return valueBlocks[layer][position / BLOCK_POSITIONS];
     }
 
@@ -125,9 +156,12 @@ public final class KeyValueCache {
     /** Copies a shared block in every layer, so this cache can write into it alone. */
     private void unshare(int block) {
         for (int l = 0; l < keyBlocks.length; l++) {
-            if (keyBlocks[l][block] != null) {
-                keyBlocks[l][block] = keyBlocks[l][block].clone();
-                valueBlocks[l][block] = valueBlocks[l][block].clone();
+            if (keyBlocks[l][block] instanceof float[] keys) {
+                keyBlocks[l][block] = keys.clone();
+                valueBlocks[l][block] = ((float[]) valueBlocks[l][block]).clone();
+            } else if (keyBlocks[l][block] instanceof short[] keys) {
+                keyBlocks[l][block] = keys.clone();
+                valueBlocks[l][block] = ((short[]) valueBlocks[l][block]).clone();
             }
         }
         shared[block] = false;
