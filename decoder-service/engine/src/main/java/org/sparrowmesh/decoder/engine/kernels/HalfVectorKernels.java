@@ -24,8 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * operations: the 15 magnitude bits shifted to a float's exponent-and-mantissa position and
  * multiplied by 2¹¹² (exact for zeros, subnormals and normals alike), infinities and NaNs given
  * the all-ones exponent with their payload, then the sign. Every value equals
- * {@link Float#float16ToFloat} bit for bit. This is faster than converting one half at a time into a
- * scratch array (measured: see the engine README). BF16 is the upper half of a float: shift left 16.
+ * {@link Float#float16ToFloat} bit for bit. It beats converting one half at a time with
+ * {@code Float.float16ToFloat} into a per-thread scratch array and loading a vector from there:
+ * measured single-threaded on a 2048×5632 matrix (AVX-512), 1.3 ms against 9–10 ms per
+ * matrix × vector. BF16 is the upper half of a float: shift left 16.
  */
 public final class HalfVectorKernels {
 

@@ -26,6 +26,8 @@ public final class KQuantVectorKernels {
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     private KQuantVectorKernels() {
     }
@@ -49,20 +51,20 @@ public final class KQuantVectorKernels {
             for (int half = 0; half < 2; half++) {
                 long ql = at + 64 * half;
                 long qh = at + 128 + 32 * half;
-                long sc = at + 192 + 8 * half;
+                long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
                 int xi = xOffset + b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
-                    long s = sc + l / 16;
+                    int s = 8 * (l / 16);
                     ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
                     ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * data.get(ValueLayout.JAVA_BYTE, s));
+                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * (byte) (sc >>> s));
                     FloatVector w1 = q6(hi.and((byte) 0x0F), h.lanewise(VectorOperators.LSHR, 2))
-                            .mul(d * data.get(ValueLayout.JAVA_BYTE, s + 2));
+                            .mul(d * (byte) (sc >>> (s + 16)));
                     FloatVector w2 = q6(lo.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 4))
-                            .mul(d * data.get(ValueLayout.JAVA_BYTE, s + 4));
+                            .mul(d * (byte) (sc >>> (s + 32)));
                     FloatVector w3 = q6(hi.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 6))
-                            .mul(d * data.get(ValueLayout.JAVA_BYTE, s + 6));
+                            .mul(d * (byte) (sc >>> (s + 48)));
                     even = w0.fma(FloatVector.fromArray(F, x, xi + l), even);
                     odd = w1.fma(FloatVector.fromArray(F, x, xi + l + 32), odd);
                     even = w2.fma(FloatVector.fromArray(F, x, xi + l + 64), even);
@@ -85,20 +87,20 @@ public final class KQuantVectorKernels {
             for (int half = 0; half < 2; half++) {
                 long ql = at + 64 * half;
                 long qh = at + 128 + 32 * half;
-                long sc = at + 192 + 8 * half;
+                long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
                 int xi = xOffset + b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
-                    long s = sc + l / 16;
+                    int s = 8 * (l / 16);
                     ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
                     ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * data.get(ValueLayout.JAVA_BYTE, s));
+                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * (byte) (sc >>> s));
                     FloatVector w1 = q6(hi.and((byte) 0x0F), h.lanewise(VectorOperators.LSHR, 2))
-                            .mul(d * data.get(ValueLayout.JAVA_BYTE, s + 2));
+                            .mul(d * (byte) (sc >>> (s + 16)));
                     FloatVector w2 = q6(lo.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 4))
-                            .mul(d * data.get(ValueLayout.JAVA_BYTE, s + 4));
+                            .mul(d * (byte) (sc >>> (s + 32)));
                     FloatVector w3 = q6(hi.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 6))
-                            .mul(d * data.get(ValueLayout.JAVA_BYTE, s + 6));
+                            .mul(d * (byte) (sc >>> (s + 48)));
                     int i0 = xi + l;
                     e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
                     e1 = w0.fma(FloatVector.fromArray(F, x1, i0), e1);
@@ -146,11 +148,13 @@ public final class KQuantVectorKernels {
             long at = (firstBlock + b) * 144;
             float d = Float.float16ToFloat(data.get(F16, at));
             float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
             for (int g = 0; g < 4; g++) {
-                float d1 = d * scale(data, at + 4, 2 * g);
-                float m1 = dmin * min(data, at + 4, 2 * g);
-                float d2 = d * scale(data, at + 4, 2 * g + 1);
-                float m2 = dmin * min(data, at + 4, 2 * g + 1);
+                float d1 = d * scale(lo, hi, 2 * g);
+                float m1 = dmin * min(lo, hi, 2 * g);
+                float d2 = d * scale(lo, hi, 2 * g + 1);
+                float m2 = dmin * min(lo, hi, 2 * g + 1);
                 long qs = at + 16 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
@@ -174,11 +178,13 @@ public final class KQuantVectorKernels {
             long at = (firstBlock + b) * 144;
             float d = Float.float16ToFloat(data.get(F16, at));
             float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
             for (int g = 0; g < 4; g++) {
-                float d1 = d * scale(data, at + 4, 2 * g);
-                float m1 = dmin * min(data, at + 4, 2 * g);
-                float d2 = d * scale(data, at + 4, 2 * g + 1);
-                float m2 = dmin * min(data, at + 4, 2 * g + 1);
+                float d1 = d * scale(lo, hi, 2 * g);
+                float m1 = dmin * min(lo, hi, 2 * g);
+                float d2 = d * scale(lo, hi, 2 * g + 1);
+                float m2 = dmin * min(lo, hi, 2 * g + 1);
                 long qs = at + 16 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
@@ -212,13 +218,15 @@ public final class KQuantVectorKernels {
             long at = (firstBlock + b) * 176;
             float d = Float.float16ToFloat(data.get(F16, at));
             float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
             for (int g = 0; g < 4; g++) {
                 int s1 = 2 * g;
                 int s2 = 2 * g + 1;
-                float d1 = d * scale(data, at + 4, s1);
-                float m1 = dmin * min(data, at + 4, s1);
-                float d2 = d * scale(data, at + 4, s2);
-                float m2 = dmin * min(data, at + 4, s2);
+                float d1 = d * scale(lo, hi, s1);
+                float m1 = dmin * min(lo, hi, s1);
+                float d2 = d * scale(lo, hi, s2);
+                float m2 = dmin * min(lo, hi, s2);
                 long qs = at + 48 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
@@ -243,13 +251,15 @@ public final class KQuantVectorKernels {
             long at = (firstBlock + b) * 176;
             float d = Float.float16ToFloat(data.get(F16, at));
             float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
             for (int g = 0; g < 4; g++) {
                 int s1 = 2 * g;
                 int s2 = 2 * g + 1;
-                float d1 = d * scale(data, at + 4, s1);
-                float m1 = dmin * min(data, at + 4, s1);
-                float d2 = d * scale(data, at + 4, s2);
-                float m2 = dmin * min(data, at + 4, s2);
+                float d1 = d * scale(lo, hi, s1);
+                float m1 = dmin * min(lo, hi, s1);
+                float d2 = d * scale(lo, hi, s2);
+                float m2 = dmin * min(lo, hi, s2);
                 long qs = at + 48 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
@@ -286,21 +296,21 @@ public final class KQuantVectorKernels {
         return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** The 6-bit scale of sub-block j from the 12 packed bytes at {@code at} (ggml's get_scale_min_k4). */
-    private static int scale(MemorySegment s, long at, int j) {
+    /**
+     * The 6-bit scale of sub-block j from the 12 packed bytes, bytes 0…7 in {@code lo} and 8…11 in
+     * {@code hi} (ggml's get_scale_min_k4): sub-blocks 0…3 keep theirs in the low 6 bits of bytes
+     * 0…3; 4…7 take a low nibble of bytes 8…11 and their top two bits from bytes 0…3.
+     */
+    private static int scale(long lo, int hi, int j) {
         return j < 4
-                ? u8(s, at + j) & 63
-                : (u8(s, at + j + 4) & 0xF) | (u8(s, at + j - 4) >>> 6) << 4;
+                ? (int) (lo >>> 8 * j) & 63
+                : (hi >>> 8 * (j - 4) & 0xF) | ((int) (lo >>> 8 * (j - 4)) & 0xFF) >>> 6 << 4;
     }
 
-    /** The 6-bit min of sub-block j. */
-    private static int min(MemorySegment s, long at, int j) {
+    /** The 6-bit min of sub-block j: bytes 4…7, or high nibbles of bytes 8…11 and the top bits of 4…7. */
+    private static int min(long lo, int hi, int j) {
         return j < 4
-                ? u8(s, at + j + 4) & 63
-                : (u8(s, at + j + 4) >>> 4) | (u8(s, at + j) >>> 6) << 4;
-    }
-
-    private static int u8(MemorySegment s, long at) {
-        return s.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+                ? (int) (lo >>> 8 * (j + 4)) & 63
+                : (hi >>> 8 * (j - 4) >>> 4 & 0xF) | ((int) (lo >>> 8 * j) & 0xFF) >>> 6 << 4;
     }
 }
