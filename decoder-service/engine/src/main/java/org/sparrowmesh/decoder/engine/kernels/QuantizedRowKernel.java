@@ -43,4 +43,46 @@ public interface QuantizedRowKernel {
             VectorKernels.dotQ4_0x4(data, firstBlock, x0, x1, x2, x3, xOffset, blocks, out);
         }
     };
+
+    /** Q6_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
+    QuantizedRowKernel VECTOR_Q6_K = new QuantizedRowKernel() {
+        @Override
+        public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+            return KQuantVectorKernels.dotQ6_K(data, firstBlock, x, xOffset, blocks);
+        }
+
+        @Override
+        public void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+                int xOffset, int blocks, float[] out) {
+            KQuantVectorKernels.dotQ6_Kx4(data, firstBlock, x0, x1, x2, x3, xOffset, blocks, out);
+        }
+    };
+
+    /** Q4_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
+    QuantizedRowKernel VECTOR_Q4_K = new QuantizedRowKernel() {
+        @Override
+        public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+            return KQuantVectorKernels.dotQ4_K(data, firstBlock, x, xOffset, blocks);
+        }
+
+        @Override
+        public void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+                int xOffset, int blocks, float[] out) {
+            KQuantVectorKernels.dotQ4_Kx4(data, firstBlock, x0, x1, x2, x3, xOffset, blocks, out);
+        }
+    };
+
+    /** Q5_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
+    QuantizedRowKernel VECTOR_Q5_K = new QuantizedRowKernel() {
+        @Override
+        public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+            return KQuantVectorKernels.dotQ5_K(data, firstBlock, x, xOffset, blocks);
+        }
+
+        @Override
+        public void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+                int xOffset, int blocks, float[] out) {
+            KQuantVectorKernels.dotQ5_Kx4(data, firstBlock, x0, x1, x2, x3, xOffset, blocks, out);
+        }
+    };
 }

@@ -248,7 +248,7 @@ public final class VectorKernels {
      * between the interpreter's fallback and compiled code, and a kernel must give the same bits
      * before and after the JIT (so a sequence alone and in a batch agree exactly).
      */
-    private static float sum(FloatVector v) {
+    static float sum(FloatVector v) {
         float s = 0f;
         for (int i = 0; i < v.length(); i++) {
             s += v.lane(i);

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.kernels.HalfVectorKernels;
+import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
 
 /** bfloat16 values, little-endian: the upper 16 bits of a float, the lower 16 taken as zero. */
 public final class BF16Tensor extends FloatTensor {
@@ -41,6 +43,9 @@ public final class BF16Tensor extends FloatTensor {
     public float dot(long offset, float[] x, int xOffset, int length) {
         Objects.checkFromIndexSize(offset, length, size());
         Objects.checkFromIndexSize(xOffset, length, x.length);
+        if (VECTOR) {
+            return HalfVectorKernels.dotBF16(data, offset * 2, x, xOffset, length);
+        }
         float sum = 0f;
         for (int i = 0; i < length; i++) {
             sum += value(offset + i) * x[xOffset + i];
@@ -54,6 +59,32 @@ public final class BF16Tensor extends FloatTensor {
         Objects.checkFromIndexSize(outOffset, length, out.length);
         for (int i = 0; i < length; i++) {
             out[outOffset + i] = value(offset + i);
+        }
+    }
+
+    private static final boolean VECTOR = KernelProvider.vectorEnabled();
+    private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
+
+    /** Four batch entries per pass over the row: the row is read and decoded once for all four. */
+    @Override
+    public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
+        if (!VECTOR || batchSize < 4) {
+            super.dotRows(row, n, in, batchSize, out);
+            return;
+        }
+        long offset = (long) row * n;
+        Objects.checkFromIndexSize(offset, n, size());
+        float[] four = FOUR.get();
+        int b = 0;
+        for (; b + 4 <= batchSize; b += 4) {
+            HalfVectorKernels.dotBF16x4(data, offset * 2, in[b], in[b + 1], in[b + 2], in[b + 3], 0, n, four);
+            out[b][row] = four[0];
+            out[b + 1][row] = four[1];
+            out[b + 2][row] = four[2];
+            out[b + 3][row] = four[3];
+        }
+        for (; b < batchSize; b++) {
+            out[b][row] = HalfVectorKernels.dotBF16(data, offset * 2, in[b], 0, n);
         }
     }
 }

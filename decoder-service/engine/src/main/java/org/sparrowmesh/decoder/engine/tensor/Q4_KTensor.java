@@ -6,6 +6,9 @@ import static org.sparrowmesh.decoder.engine.tensor.LittleEndian.u8;
 import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.kernels.KQuantVectorKernels;
+import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
+import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
 
 /**
  * Q4_K: super-blocks of 256 values in 144 bytes — F16 {@code d}, F16 {@code dmin}, 12 bytes
@@ -73,5 +76,13 @@ public final class Q4_KTensor extends BlockTensor {
                 out[base + 32 + l] = d2 * (packed >>> 4) - m2;
             }
         }
+    }
+
+    private static final QuantizedRowKernel KERNEL =
+            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? QuantizedRowKernel.VECTOR_Q4_K : null;
+
+    @Override
+    QuantizedRowKernel rowKernel() {
+        return KERNEL;
     }
 }

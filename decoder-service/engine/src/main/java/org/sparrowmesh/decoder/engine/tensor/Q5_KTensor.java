@@ -6,6 +6,9 @@ import static org.sparrowmesh.decoder.engine.tensor.LittleEndian.u8;
 import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.kernels.KQuantVectorKernels;
+import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
+import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
 
 /**
  * Q5_K: super-blocks of 256 values in 176 bytes — F16 {@code d}, F16 {@code dmin}, 12 bytes of
@@ -61,5 +64,13 @@ public final class Q5_KTensor extends BlockTensor {
                 out[base + 32 + l] = d2 * ((packed >>> 4) + (((high >>> s2) & 1) << 4)) - m2;
             }
         }
+    }
+
+    private static final QuantizedRowKernel KERNEL =
+            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? QuantizedRowKernel.VECTOR_Q5_K : null;
+
+    @Override
+    QuantizedRowKernel rowKernel() {
+        return KERNEL;
     }
 }

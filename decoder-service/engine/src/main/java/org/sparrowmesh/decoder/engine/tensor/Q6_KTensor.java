@@ -7,6 +7,9 @@ import static org.sparrowmesh.decoder.engine.tensor.LittleEndian.u8;
 import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.kernels.KQuantVectorKernels;
+import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
+import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
 
 /**
  * Q6_K: super-blocks of 256 values in 210 bytes — 128 bytes {@code ql} (low 4 bits), 64 bytes
@@ -62,5 +65,13 @@ public final class Q6_KTensor extends BlockTensor {
                 out[base + l + 96] = d * i8(data, sc + is + 6) * ((hi >>> 4 | (h >>> 6 & 3) << 4) - 32);
             }
         }
+    }
+
+    private static final QuantizedRowKernel KERNEL =
+            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? QuantizedRowKernel.VECTOR_Q6_K : null;
+
+    @Override
+    QuantizedRowKernel rowKernel() {
+        return KERNEL;
     }
 }

@@ -1,0 +1,316 @@
+package org.sparrowmesh.decoder.engine.kernels;
+
+import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.B;
+import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.F;
+import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.sum;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Vector API dot products of the k-quant types (Q6_K, Q4_K, Q5_K: super-blocks of 256 values),
+ * the companions of {@link VectorKernels}' Q8_0 and Q4_0 kernels with the same guarantees.
+ *
+ * <p>Each weight vector is decoded to exactly the floats the scalar {@code decodeBlock} of the
+ * tensor class produces (same products, same order, no fused decode), then multiplied into two
+ * accumulators per activation row. The "×4" forms do per row exactly what the single-row forms do,
+ * so a row gives the same bits alone or in a batch. Needs at most 16 float lanes (a vector never
+ * straddles a 16-value scale group), which every x86 and common ARM width satisfies.
+ */
+public final class KQuantVectorKernels {
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+
+    private KQuantVectorKernels() {
+    }
+
+    /** Whether the preferred width suits these kernels (at most 16 float lanes). */
+    public static boolean supported() {
+        return F.length() <= 16;
+    }
+
+    // ---- Q6_K: 128 bytes ql, 64 bytes qh, 16 int8 scales, f16 d (210 bytes) --------------------
+    // Of the four values a (ql, qh) position yields, the first and third go into one accumulator,
+    // the second and fourth into the other.
+
+    /** Σ over {@code blocks} Q6_K super-blocks from {@code firstBlock} with x[xOffset…]. */
+    public static float dotQ6_K(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+        int step = F.length();
+        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 210;
+            float d = Float.float16ToFloat(data.get(F16, at + 208));
+            for (int half = 0; half < 2; half++) {
+                long ql = at + 64 * half;
+                long qh = at + 128 + 32 * half;
+                long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
+                int xi = xOffset + b * 256 + 128 * half;
+                for (int l = 0; l < 32; l += step) {
+                    int s = 8 * (l / 16);
+                    ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
+                    ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
+                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = q6(hi.and((byte) 0x0F), h.lanewise(VectorOperators.LSHR, 2))
+                            .mul(d * (byte) (sc >>> (s + 16)));
+                    FloatVector w2 = q6(lo.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 4))
+                            .mul(d * (byte) (sc >>> (s + 32)));
+                    FloatVector w3 = q6(hi.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 6))
+                            .mul(d * (byte) (sc >>> (s + 48)));
+                    even = w0.fma(FloatVector.fromArray(F, x, xi + l), even);
+                    odd = w1.fma(FloatVector.fromArray(F, x, xi + l + 32), odd);
+                    even = w2.fma(FloatVector.fromArray(F, x, xi + l + 64), even);
+                    odd = w3.fma(FloatVector.fromArray(F, x, xi + l + 96), odd);
+                }
+            }
+        }
+        return sum(even.add(odd));
+    }
+
+    /** Four activation rows against one Q6_K weight row: each super-block decoded once. */
+    public static void dotQ6_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+            int xOffset, int blocks, float[] out) {
+        int step = F.length();
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 210;
+            float d = Float.float16ToFloat(data.get(F16, at + 208));
+            for (int half = 0; half < 2; half++) {
+                long ql = at + 64 * half;
+                long qh = at + 128 + 32 * half;
+                long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
+                int xi = xOffset + b * 256 + 128 * half;
+                for (int l = 0; l < 32; l += step) {
+                    int s = 8 * (l / 16);
+                    ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
+                    ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
+                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = q6(hi.and((byte) 0x0F), h.lanewise(VectorOperators.LSHR, 2))
+                            .mul(d * (byte) (sc >>> (s + 16)));
+                    FloatVector w2 = q6(lo.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 4))
+                            .mul(d * (byte) (sc >>> (s + 32)));
+                    FloatVector w3 = q6(hi.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 6))
+                            .mul(d * (byte) (sc >>> (s + 48)));
+                    int i0 = xi + l;
+                    e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
+                    e1 = w0.fma(FloatVector.fromArray(F, x1, i0), e1);
+                    e2 = w0.fma(FloatVector.fromArray(F, x2, i0), e2);
+                    e3 = w0.fma(FloatVector.fromArray(F, x3, i0), e3);
+                    int i1 = xi + l + 32;
+                    o0 = w1.fma(FloatVector.fromArray(F, x0, i1), o0);
+                    o1 = w1.fma(FloatVector.fromArray(F, x1, i1), o1);
+                    o2 = w1.fma(FloatVector.fromArray(F, x2, i1), o2);
+                    o3 = w1.fma(FloatVector.fromArray(F, x3, i1), o3);
+                    int i2 = xi + l + 64;
+                    e0 = w2.fma(FloatVector.fromArray(F, x0, i2), e0);
+                    e1 = w2.fma(FloatVector.fromArray(F, x1, i2), e1);
+                    e2 = w2.fma(FloatVector.fromArray(F, x2, i2), e2);
+                    e3 = w2.fma(FloatVector.fromArray(F, x3, i2), e3);
+                    int i3 = xi + l + 96;
+                    o0 = w3.fma(FloatVector.fromArray(F, x0, i3), o0);
+                    o1 = w3.fma(FloatVector.fromArray(F, x1, i3), o1);
+                    o2 = w3.fma(FloatVector.fromArray(F, x2, i3), o2);
+                    o3 = w3.fma(FloatVector.fromArray(F, x3, i3), o3);
+                }
+            }
+        }
+        out[0] = sum(e0.add(o0));
+        out[1] = sum(e1.add(o1));
+        out[2] = sum(e2.add(o2));
+        out[3] = sum(e3.add(o3));
+    }
+
+    /** Low nibble {@code low} (0…15) and bits 0…1 of {@code high2} as the float (q − 32). */
+    private static FloatVector q6(ByteVector low, ByteVector high2) {
+        ByteVector q = low.or(high2.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    // ---- Q4_K: f16 d, f16 dmin, 12 bytes scales/mins, 128 bytes nibbles (144 bytes) ------------
+    // Q5_K: the same plus 32 bytes qh before the nibbles (176 bytes). Each group of 64 values is
+    // 32 bytes: low nibbles (sub-block 2g) go into one accumulator, high nibbles (2g+1) the other.
+
+    /** Σ over {@code blocks} Q4_K super-blocks. */
+    public static float dotQ4_K(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+        int step = F.length();
+        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 144;
+            float d = Float.float16ToFloat(data.get(F16, at));
+            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
+            for (int g = 0; g < 4; g++) {
+                float d1 = d * scale(lo, hi, 2 * g);
+                float m1 = dmin * min(lo, hi, 2 * g);
+                float d2 = d * scale(lo, hi, 2 * g + 1);
+                float m2 = dmin * min(lo, hi, 2 * g + 1);
+                long qs = at + 16 + 32 * g;
+                int xi = xOffset + b * 256 + 64 * g;
+                for (int l = 0; l < 32; l += step) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
+                    FloatVector w1 = floats(q.and((byte) 0x0F)).mul(d1).sub(m1);
+                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2);
+                    even = w1.fma(FloatVector.fromArray(F, x, xi + l), even);
+                    odd = w2.fma(FloatVector.fromArray(F, x, xi + 32 + l), odd);
+                }
+            }
+        }
+        return sum(even.add(odd));
+    }
+
+    public static void dotQ4_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+            int xOffset, int blocks, float[] out) {
+        int step = F.length();
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 144;
+            float d = Float.float16ToFloat(data.get(F16, at));
+            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
+            for (int g = 0; g < 4; g++) {
+                float d1 = d * scale(lo, hi, 2 * g);
+                float m1 = dmin * min(lo, hi, 2 * g);
+                float d2 = d * scale(lo, hi, 2 * g + 1);
+                float m2 = dmin * min(lo, hi, 2 * g + 1);
+                long qs = at + 16 + 32 * g;
+                int xi = xOffset + b * 256 + 64 * g;
+                for (int l = 0; l < 32; l += step) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
+                    FloatVector w1 = floats(q.and((byte) 0x0F)).mul(d1).sub(m1);
+                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2);
+                    int i1 = xi + l;
+                    int i2 = xi + 32 + l;
+                    e0 = w1.fma(FloatVector.fromArray(F, x0, i1), e0);
+                    e1 = w1.fma(FloatVector.fromArray(F, x1, i1), e1);
+                    e2 = w1.fma(FloatVector.fromArray(F, x2, i1), e2);
+                    e3 = w1.fma(FloatVector.fromArray(F, x3, i1), e3);
+                    o0 = w2.fma(FloatVector.fromArray(F, x0, i2), o0);
+                    o1 = w2.fma(FloatVector.fromArray(F, x1, i2), o1);
+                    o2 = w2.fma(FloatVector.fromArray(F, x2, i2), o2);
+                    o3 = w2.fma(FloatVector.fromArray(F, x3, i2), o3);
+                }
+            }
+        }
+        out[0] = sum(e0.add(o0));
+        out[1] = sum(e1.add(o1));
+        out[2] = sum(e2.add(o2));
+        out[3] = sum(e3.add(o3));
+    }
+
+    /** Σ over {@code blocks} Q5_K super-blocks. */
+    public static float dotQ5_K(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+        int step = F.length();
+        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 176;
+            float d = Float.float16ToFloat(data.get(F16, at));
+            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
+            for (int g = 0; g < 4; g++) {
+                int s1 = 2 * g;
+                int s2 = 2 * g + 1;
+                float d1 = d * scale(lo, hi, s1);
+                float m1 = dmin * min(lo, hi, s1);
+                float d2 = d * scale(lo, hi, s2);
+                float m2 = dmin * min(lo, hi, s2);
+                long qs = at + 48 + 32 * g;
+                int xi = xOffset + b * 256 + 64 * g;
+                for (int l = 0; l < 32; l += step) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, data, at + 16 + l, LE);
+                    FloatVector w1 = floats(q.and((byte) 0x0F).or(fifth(h, s1))).mul(d1).sub(m1);
+                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4).or(fifth(h, s2))).mul(d2).sub(m2);
+                    even = w1.fma(FloatVector.fromArray(F, x, xi + l), even);
+                    odd = w2.fma(FloatVector.fromArray(F, x, xi + 32 + l), odd);
+                }
+            }
+        }
+        return sum(even.add(odd));
+    }
+
+    public static void dotQ5_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
+            int xOffset, int blocks, float[] out) {
+        int step = F.length();
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 176;
+            float d = Float.float16ToFloat(data.get(F16, at));
+            float dmin = Float.float16ToFloat(data.get(F16, at + 2));
+            long lo = data.get(I64, at + 4); // scale bytes 0…7
+            int hi = data.get(I32, at + 12); // scale bytes 8…11
+            for (int g = 0; g < 4; g++) {
+                int s1 = 2 * g;
+                int s2 = 2 * g + 1;
+                float d1 = d * scale(lo, hi, s1);
+                float m1 = dmin * min(lo, hi, s1);
+                float d2 = d * scale(lo, hi, s2);
+                float m2 = dmin * min(lo, hi, s2);
+                long qs = at + 48 + 32 * g;
+                int xi = xOffset + b * 256 + 64 * g;
+                for (int l = 0; l < 32; l += step) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, data, at + 16 + l, LE);
+                    FloatVector w1 = floats(q.and((byte) 0x0F).or(fifth(h, s1))).mul(d1).sub(m1);
+                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4).or(fifth(h, s2))).mul(d2).sub(m2);
+                    int i1 = xi + l;
+                    int i2 = xi + 32 + l;
+                    e0 = w1.fma(FloatVector.fromArray(F, x0, i1), e0);
+                    e1 = w1.fma(FloatVector.fromArray(F, x1, i1), e1);
+                    e2 = w1.fma(FloatVector.fromArray(F, x2, i1), e2);
+                    e3 = w1.fma(FloatVector.fromArray(F, x3, i1), e3);
+                    o0 = w2.fma(FloatVector.fromArray(F, x0, i2), o0);
+                    o1 = w2.fma(FloatVector.fromArray(F, x1, i2), o1);
+                    o2 = w2.fma(FloatVector.fromArray(F, x2, i2), o2);
+                    o3 = w2.fma(FloatVector.fromArray(F, x3, i2), o3);
+                }
+            }
+        }
+        out[0] = sum(e0.add(o0));
+        out[1] = sum(e1.add(o1));
+        out[2] = sum(e2.add(o2));
+        out[3] = sum(e3.add(o3));
+    }
+
+    /** Bit {@code s} of each qh byte moved to bit 4: the fifth bit of a Q5_K value of sub-block s. */
+    private static ByteVector fifth(ByteVector h, int s) {
+        return h.lanewise(VectorOperators.LSHR, s).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+    }
+
+    /** Non-negative byte lanes as floats. */
+    private static FloatVector floats(ByteVector q) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /**
+     * The 6-bit scale of sub-block j from the 12 packed bytes, bytes 0…7 in {@code lo} and 8…11 in
+     * {@code hi} (ggml's get_scale_min_k4): sub-blocks 0…3 keep theirs in the low 6 bits of bytes
+     * 0…3; 4…7 take a low nibble of bytes 8…11 and their top two bits from bytes 0…3.
+     */
+    private static int scale(long lo, int hi, int j) {
+        return j < 4
+                ? (int) (lo >>> 8 * j) & 63
+                : (hi >>> 8 * (j - 4) & 0xF) | ((int) (lo >>> 8 * (j - 4)) & 0xFF) >>> 6 << 4;
+    }
+
+    /** The 6-bit min of sub-block j: bytes 4…7, or high nibbles of bytes 8…11 and the top bits of 4…7. */
+    private static int min(long lo, int hi, int j) {
+        return j < 4
+                ? (int) (lo >>> 8 * (j + 4)) & 63
+                : (hi >>> 8 * (j - 4) >>> 4 & 0xF) | ((int) (lo >>> 8 * j) & 0xFF) >>> 6 << 4;
+    }
+}
