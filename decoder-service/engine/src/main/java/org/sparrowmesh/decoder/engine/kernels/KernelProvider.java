@@ -47,6 +47,12 @@ public final class KernelProvider {
                     + lanes + " lane(s)");
             return false;
         }
+        if (lanes > 16) {
+            // the block kernels pair vectors inside 32-value blocks: at most 16 float lanes
+            LOG.log(Level.WARNING, "decoder kernels: scalar, because this CPU's preferred float vector holds "
+                    + lanes + " lanes and the block kernels are written for at most 16");
+            return false;
+        }
         LOG.log(Level.DEBUG, "decoder kernels: " + "Vector API, " + VectorKernels.F.vectorBitSize() + "-bit");
         return true;
     }

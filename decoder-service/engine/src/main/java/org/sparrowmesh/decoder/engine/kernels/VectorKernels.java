@@ -145,13 +145,12 @@ public final class VectorKernels {
             long at = (firstBlock + b) * 34;
             float d = Float.float16ToFloat(data.get(F16, at));
             int xi = xOffset + b * 32;
-            for (int j = 0; j < 32; j += step) {
-                FloatVector w = q8(data, at + 2 + j).mul(d);
-                if (((j / step) & 1) == 0) {
-                    even = w.fma(FloatVector.fromArray(F, x, xi + j), even);
-                } else {
-                    odd = w.fma(FloatVector.fromArray(F, x, xi + j), odd);
-                }
+            // vectors in pairs: the first of each pair into `even`, the second into `odd` (no branch)
+            for (int j = 0; j < 32; j += 2 * step) {
+                FloatVector w0 = q8(data, at + 2 + j).mul(d);
+                FloatVector w1 = q8(data, at + 2 + j + step).mul(d);
+                even = w0.fma(FloatVector.fromArray(F, x, xi + j), even);
+                odd = w1.fma(FloatVector.fromArray(F, x, xi + j + step), odd);
             }
         }
         return sum(even.add(odd));
@@ -160,6 +159,7 @@ public final class VectorKernels {
     /** Four activation rows against one Q8_0 weight row: each block is decoded once. */
     public static void dotQ8_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
             int xOffset, int blocks, float[] out) {
+        checkActivations(xOffset, blocks * 32, x0, x1, x2, x3);
         int step = F.length();
         FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
         FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
@@ -167,19 +167,17 @@ public final class VectorKernels {
             long at = (firstBlock + b) * 34;
             float d = Float.float16ToFloat(data.get(F16, at));
             int xi = xOffset + b * 32;
-            for (int j = 0; j < 32; j += step) {
-                FloatVector w = q8(data, at + 2 + j).mul(d);
-                if (((j / step) & 1) == 0) {
-                    e0 = w.fma(FloatVector.fromArray(F, x0, xi + j), e0);
-                    e1 = w.fma(FloatVector.fromArray(F, x1, xi + j), e1);
-                    e2 = w.fma(FloatVector.fromArray(F, x2, xi + j), e2);
-                    e3 = w.fma(FloatVector.fromArray(F, x3, xi + j), e3);
-                } else {
-                    o0 = w.fma(FloatVector.fromArray(F, x0, xi + j), o0);
-                    o1 = w.fma(FloatVector.fromArray(F, x1, xi + j), o1);
-                    o2 = w.fma(FloatVector.fromArray(F, x2, xi + j), o2);
-                    o3 = w.fma(FloatVector.fromArray(F, x3, xi + j), o3);
-                }
+            for (int j = 0; j < 32; j += 2 * step) {
+                FloatVector w0 = q8(data, at + 2 + j).mul(d);
+                FloatVector w1 = q8(data, at + 2 + j + step).mul(d);
+                e0 = w0.fma(FloatVector.fromArray(F, x0, xi + j), e0);
+                o0 = w1.fma(FloatVector.fromArray(F, x0, xi + j + step), o0);
+                e1 = w0.fma(FloatVector.fromArray(F, x1, xi + j), e1);
+                o1 = w1.fma(FloatVector.fromArray(F, x1, xi + j + step), o1);
+                e2 = w0.fma(FloatVector.fromArray(F, x2, xi + j), e2);
+                o2 = w1.fma(FloatVector.fromArray(F, x2, xi + j + step), o2);
+                e3 = w0.fma(FloatVector.fromArray(F, x3, xi + j), e3);
+                o3 = w1.fma(FloatVector.fromArray(F, x3, xi + j + step), o3);
             }
         }
         out[0] = sum(e0.add(o0));
@@ -216,6 +214,7 @@ public final class VectorKernels {
 
     public static void dotQ4_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
             int xOffset, int blocks, float[] out) {
+        checkActivations(xOffset, blocks * 32, x0, x1, x2, x3);
         int step = F.length();
         FloatVector l0 = FloatVector.zero(F), l1 = FloatVector.zero(F), l2 = FloatVector.zero(F), l3 = FloatVector.zero(F);
         FloatVector h0 = FloatVector.zero(F), h1 = FloatVector.zero(F), h2 = FloatVector.zero(F), h3 = FloatVector.zero(F);
@@ -241,6 +240,17 @@ public final class VectorKernels {
         out[1] = sum(l1.add(h1));
         out[2] = sum(l2.add(h2));
         out[3] = sum(l3.add(h3));
+    }
+
+    /**
+     * Checks the four activation ranges once, up front: C2 then drops the per-load range checks in
+     * the block loop (about +25% for the ×4 kernels in a probe).
+     */
+    private static void checkActivations(int offset, int length, float[] x0, float[] x1, float[] x2, float[] x3) {
+        java.util.Objects.checkFromIndexSize(offset, length, x0.length);
+        java.util.Objects.checkFromIndexSize(offset, length, x1.length);
+        java.util.Objects.checkFromIndexSize(offset, length, x2.length);
+        java.util.Objects.checkFromIndexSize(offset, length, x3.length);
     }
 
     /**
