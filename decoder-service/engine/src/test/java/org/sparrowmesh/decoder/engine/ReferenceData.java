@@ -44,6 +44,12 @@ public final class ReferenceData {
         return values;
     }
 
+    public static List<String> strings(JsonNode array) {
+        List<String> values = new java.util.ArrayList<>(array.size());
+        array.forEach(node -> values.add(node.asText()));
+        return values;
+    }
+
     public static float[] floats(JsonNode array) {
         float[] values = new float[array.size()];
         for (int i = 0; i < values.length; i++) {

@@ -91,14 +91,13 @@ final class GenerateCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         long loadStart = System.nanoTime();
-        try (GGUFFile gguf = GGUFFile.open(model)) {
-            Llama llama = Llama.load(gguf);
+        try (GGUFFile gguf = GGUFFile.open(model);
+                ForwardPass pass = new ForwardPass(Llama.load(gguf), 64)) {
+            Llama llama = pass.model();
             Tokenizer tokenizer = Tokenizer.fromGGUF(gguf.metadata());
             int context = contextSize != null ? contextSize : Math.min(4096, llama.config().contextLength());
             long loaded = System.nanoTime();
-            ForwardPass pass = new ForwardPass(llama, 64);
             TextGenerator generator = new TextGenerator(pass, tokenizer);
-            // the pass's worker threads are daemons; the JVM ends with the command
             KeyValuePrecision precision = switch (keyValueType.toLowerCase(java.util.Locale.ROOT)) {
                 case "f32" -> KeyValuePrecision.F32;
                 case "f16" -> KeyValuePrecision.F16;

@@ -1,6 +1,7 @@
 package org.sparrowmesh.decoder.engine.evaluation;
 
 import org.sparrowmesh.decoder.engine.model.InferenceState;
+import org.sparrowmesh.decoder.engine.sampling.LogSoftmax;
 import org.sparrowmesh.decoder.engine.model.ForwardPass;
 
 /**
@@ -35,7 +36,7 @@ public final class Perplexity {
             state.reset();
             float[] logits = model.forward(state, bos);
             for (int i = start; i < end; i++) {
-                nllSum -= logSoftmaxAt(logits, tokens[i]);
+                nllSum -= logits[tokens[i]] - LogSoftmax.logSumExp(logits);
                 predictions++;
                 if (i + 1 < end) {
                     logits = model.forward(state, tokens[i]);
@@ -43,18 +44,6 @@ public final class Perplexity {
             }
         }
         return new Result(nllSum / predictions, predictions);
-    }
-
-    private static double logSoftmaxAt(float[] logits, int index) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        return logits[index] - max - Math.log(sum);
     }
 
     /**

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
-import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /**
  * A view of a block-quantized tensor: {@code blockSize} values stored in {@code typeSize} bytes,
@@ -33,40 +33,16 @@ abstract class BlockTensor extends FloatTensor {
         this.size = data.byteSize() / type.typeSize() * blockSize;
     }
 
-    /**
-     * The Vector API kernel of this type when the provider enabled it, else null: then the scalar
-     * block walk below serves (whole blocks or not).
-     */
-    QuantizedRowKernel rowKernel() {
-        return null;
-    }
 
-    /** Four batch entries per pass over the row when a vector kernel exists: each block decoded once for four. */
     @Override
-    public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
-        QuantizedRowKernel kernel = rowKernel();
-        if (kernel == null || n % blockSize != 0 || batchSize < 4) {
-            super.dotRows(row, n, in, batchSize, out);
-            return;
-        }
-        int blocks = n / blockSize;
-        long firstBlock = (long) row * blocks;
-        Objects.checkFromIndexSize(firstBlock * blockSize, n, size);
-        float[] four = FOUR.get();
-        int b = 0;
-        for (; b + 4 <= batchSize; b += 4) {
-            kernel.dot4(data, firstBlock, in[b], in[b + 1], in[b + 2], in[b + 3], 0, blocks, four);
-            out[b][row] = four[0];
-            out[b + 1][row] = four[1];
-            out[b + 2][row] = four[2];
-            out[b + 3][row] = four[3];
-        }
-        for (; b < batchSize; b++) {
-            out[b][row] = kernel.dot(data, firstBlock, in[b], 0, blocks);
-        }
+    final int kernelUnit() {
+        return blockSize;
     }
 
-    private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
+    @Override
+    final MemorySegment kernelData() {
+        return data;
+    }
 
     /** Room for one decoded block of any type (at most 256 values), per thread. */
     private static final ThreadLocal<float[]> BLOCK_SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
@@ -88,7 +64,7 @@ abstract class BlockTensor extends FloatTensor {
     public float dot(long offset, float[] x, int xOffset, int length) {
         Objects.checkFromIndexSize(offset, length, size);
         Objects.checkFromIndexSize(xOffset, length, x.length);
-        QuantizedRowKernel kernel = rowKernel();
+        RowKernel kernel = rowKernel();
         if (kernel != null && offset % blockSize == 0 && length % blockSize == 0) {
             return kernel.dot(data, offset / blockSize, x, xOffset, length / blockSize);
         }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.HalfVectorKernels;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /** IEEE binary16 values, little-endian; each converts exactly to a float. */
 public final class F16Tensor extends FloatTensor {
@@ -59,28 +60,14 @@ public final class F16Tensor extends FloatTensor {
     }
 
     private static final boolean VECTOR = KernelProvider.vectorEnabled();
-    private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
 
-    /** Four batch entries per pass over the row: the row is read and decoded once for all four. */
     @Override
-    public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
-        if (!VECTOR || batchSize < 4) {
-            super.dotRows(row, n, in, batchSize, out);
-            return;
-        }
-        long offset = (long) row * n;
-        Objects.checkFromIndexSize(offset, n, size());
-        float[] four = FOUR.get();
-        int b = 0;
-        for (; b + 4 <= batchSize; b += 4) {
-            HalfVectorKernels.dotF16x4(data, offset * 2, in[b], in[b + 1], in[b + 2], in[b + 3], 0, n, four);
-            out[b][row] = four[0];
-            out[b + 1][row] = four[1];
-            out[b + 2][row] = four[2];
-            out[b + 3][row] = four[3];
-        }
-        for (; b < batchSize; b++) {
-            out[b][row] = HalfVectorKernels.dotF16(data, offset * 2, in[b], 0, n);
-        }
+    RowKernel rowKernel() {
+        return VECTOR ? RowKernel.VECTOR_F16 : null;
+    }
+
+    @Override
+    MemorySegment kernelData() {
+        return data;
     }
 }

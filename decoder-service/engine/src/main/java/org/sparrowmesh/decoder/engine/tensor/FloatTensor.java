@@ -1,9 +1,11 @@
 package org.sparrowmesh.decoder.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /**
  * A read-only view of a tensor's values as floats, whatever its storage type: each subclass
@@ -39,14 +41,52 @@ public abstract class FloatTensor {
 
     /**
      * One output row of W @ X for a batch: {@code out[b][row] = Σ_j this[row·n + j] · in[b][j]}
-     * for every b below {@code batchSize}. Vector overrides read the weight row once for the whole
-     * batch; this default calls {@link #dot} per entry.
+     * for every b below {@code batchSize}. With a vector {@link #rowKernel()} the row is read once
+     * per four entries (bit-identical to {@link #dot} per entry); otherwise {@link #dot} per entry.
      */
     public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
-        long offset = (long) row * n;
-        for (int b = 0; b < batchSize; b++) {
-            out[b][row] = dot(offset, in[b], 0, n);
+        RowKernel kernel = rowKernel();
+        int unit = kernelUnit();
+        if (kernel == null || batchSize < 4 || n % unit != 0) {
+            long offset = (long) row * n;
+            for (int b = 0; b < batchSize; b++) {
+                out[b][row] = dot(offset, in[b], 0, n);
+            }
+            return;
         }
+        int units = n / unit;
+        long first = (long) row * units;
+        Objects.checkFromIndexSize(first * unit, n, size());
+        MemorySegment data = kernelData();
+        float[] four = FOUR.get();
+        int b = 0;
+        for (; b + 4 <= batchSize; b += 4) {
+            kernel.dot4(data, first, in[b], in[b + 1], in[b + 2], in[b + 3], 0, units, four);
+            out[b][row] = four[0];
+            out[b + 1][row] = four[1];
+            out[b + 2][row] = four[2];
+            out[b + 3][row] = four[3];
+        }
+        for (; b < batchSize; b++) {
+            out[b][row] = kernel.dot(data, first, in[b], 0, units);
+        }
+    }
+
+    private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
+
+    /** The Vector API kernel of this type when the provider enabled it, else null (scalar reference). */
+    RowKernel rowKernel() {
+        return null;
+    }
+
+    /** Values per kernel unit: 1 for float types, the block size for quantized ones. */
+    int kernelUnit() {
+        return 1;
+    }
+
+    /** The bytes the kernel reads (only called when {@link #rowKernel()} is not null). */
+    MemorySegment kernelData() {
+        throw new UnsupportedOperationException(type() + " has no vector kernel");
     }
 
     /** Decodes {@code length} elements starting at {@code offset} into {@code out[outOffset…]}. */

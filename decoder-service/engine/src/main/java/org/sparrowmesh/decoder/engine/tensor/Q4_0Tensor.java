@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /**
  * Q4_0: blocks of 32 values in 18 bytes — an F16 scale {@code d}, then 16 bytes whose low nibbles
@@ -44,11 +44,11 @@ public final class Q4_0Tensor extends BlockTensor {
         }
     }
 
-    private static final QuantizedRowKernel KERNEL =
-            KernelProvider.vectorEnabled() ? QuantizedRowKernel.VECTOR_Q4_0 : null;
+    private static final RowKernel KERNEL =
+            KernelProvider.vectorEnabled() ? RowKernel.VECTOR_Q4_0 : null;
 
     @Override
-    QuantizedRowKernel rowKernel() {
+    RowKernel rowKernel() {
         return KERNEL;
     }
 }

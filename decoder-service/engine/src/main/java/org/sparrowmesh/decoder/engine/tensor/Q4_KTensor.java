@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KQuantVectorKernels;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /**
  * Q4_K: super-blocks of 256 values in 144 bytes — F16 {@code d}, F16 {@code dmin}, 12 bytes
@@ -78,11 +78,11 @@ public final class Q4_KTensor extends BlockTensor {
         }
     }
 
-    private static final QuantizedRowKernel KERNEL =
-            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? QuantizedRowKernel.VECTOR_Q4_K : null;
+    private static final RowKernel KERNEL =
+            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? RowKernel.VECTOR_Q4_K : null;
 
     @Override
-    QuantizedRowKernel rowKernel() {
+    RowKernel rowKernel() {
         return KERNEL;
     }
 }

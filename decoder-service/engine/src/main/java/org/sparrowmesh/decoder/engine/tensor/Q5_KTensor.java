@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KQuantVectorKernels;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /**
  * Q5_K: super-blocks of 256 values in 176 bytes — F16 {@code d}, F16 {@code dmin}, 12 bytes of
@@ -66,11 +66,11 @@ public final class Q5_KTensor extends BlockTensor {
         }
     }
 
-    private static final QuantizedRowKernel KERNEL =
-            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? QuantizedRowKernel.VECTOR_Q5_K : null;
+    private static final RowKernel KERNEL =
+            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? RowKernel.VECTOR_Q5_K : null;
 
     @Override
-    QuantizedRowKernel rowKernel() {
+    RowKernel rowKernel() {
         return KERNEL;
     }
 }

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KQuantVectorKernels;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.QuantizedRowKernel;
+import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 
 /**
  * Q6_K: super-blocks of 256 values in 210 bytes — 128 bytes {@code ql} (low 4 bits), 64 bytes
@@ -67,11 +67,11 @@ public final class Q6_KTensor extends BlockTensor {
         }
     }
 
-    private static final QuantizedRowKernel KERNEL =
-            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? QuantizedRowKernel.VECTOR_Q6_K : null;
+    private static final RowKernel KERNEL =
+            KernelProvider.vectorEnabled() && KQuantVectorKernels.supported() ? RowKernel.VECTOR_Q6_K : null;
 
     @Override
-    QuantizedRowKernel rowKernel() {
+    RowKernel rowKernel() {
         return KERNEL;
     }
 }

@@ -32,9 +32,9 @@ class KQuantVectorKernelsTest {
 
     private static Kernel kernel(GgmlType type) {
         return switch (type) {
-            case Q6_K -> blocks(QuantizedRowKernel.VECTOR_Q6_K);
-            case Q4_K -> blocks(QuantizedRowKernel.VECTOR_Q4_K);
-            case Q5_K -> blocks(QuantizedRowKernel.VECTOR_Q5_K);
+            case Q6_K -> blocks(RowKernel.VECTOR_Q6_K);
+            case Q4_K -> blocks(RowKernel.VECTOR_Q4_K);
+            case Q5_K -> blocks(RowKernel.VECTOR_Q5_K);
             case F16 -> new Kernel() {
                 @Override
                 public float dot(MemorySegment data, float[] x, int xOffset, int n) {
@@ -63,7 +63,7 @@ class KQuantVectorKernelsTest {
         };
     }
 
-    private static Kernel blocks(QuantizedRowKernel k) {
+    private static Kernel blocks(RowKernel k) {
         return new Kernel() {
             @Override
             public float dot(MemorySegment data, float[] x, int xOffset, int n) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.sparrowmesh.decoder.engine.SharedTestData;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.sparrowmesh.decoder.engine.ReferenceData;
 
 class StreamingDetokenizerTest {
 
@@ -79,9 +79,9 @@ class StreamingDetokenizerTest {
 
     @Test
     void concatenatedOutputEqualsDecodeForEveryReferenceString() throws Exception {
-        for (Map<String, Object> row : JsonLines.read(SharedTestData.llama().resolve("tokenize.jsonl"))) {
+        for (JsonNode row : ReferenceData.jsonLines("tokenize.jsonl")) {
             for (String field : List.of("ids_no_bos", "ids_with_bos")) {
-                int[] ids = JsonLines.ints(row.get(field));
+                int[] ids = ReferenceData.ints(row.get(field));
                 StreamingDetokenizer stream = StreamingDetokenizer.of(stories);
                 StringBuilder text = new StringBuilder();
                 for (int id : ids) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.sparrowmesh.decoder.engine.SharedTestData;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.sparrowmesh.decoder.engine.ReferenceData;
 
 /** {@code tokenize.jsonl}: 35 strings tokenized by llama.cpp with the stories260K vocabulary. */
 class TokenizeReferenceTest {
@@ -16,17 +16,17 @@ class TokenizeReferenceTest {
     @Test
     void everyStringTokenizesAndDetokenizesAsLlamaCppDid() throws Exception {
         Tokenizer tokenizer = TestVocabularies.stories260K();
-        List<Map<String, Object>> rows = JsonLines.read(SharedTestData.llama().resolve("tokenize.jsonl"));
+        List<JsonNode> rows = ReferenceData.jsonLines("tokenize.jsonl");
         assertThat(rows).hasSize(35);
 
         int passed = 0;
         List<String> failures = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            String text = (String) row.get("text");
-            int[] noBos = JsonLines.ints(row.get("ids_no_bos"));
+        for (JsonNode row : rows) {
+            String text = row.get("text").asText();
+            int[] noBos = ReferenceData.ints(row.get("ids_no_bos"));
             List<String> problems = new ArrayList<>();
 
-            check(problems, "ids_with_bos", tokenizer.encode(text, true, true), JsonLines.ints(row.get("ids_with_bos")));
+            check(problems, "ids_with_bos", tokenizer.encode(text, true, true), ReferenceData.ints(row.get("ids_with_bos")));
             check(problems, "ids_no_bos", tokenizer.encode(text, false, true), noBos);
             List<String> vocabStrings = new ArrayList<>();
             List<String> piecesHex = new ArrayList<>();
@@ -35,9 +35,9 @@ class TokenizeReferenceTest {
                 // the reference program used common_token_to_piece, whose default renders special tokens
                 piecesHex.add(HexFormat.of().formatHex(tokenizer.tokenToPiece(id, true)));
             }
-            check(problems, "vocab_strings", vocabStrings, JsonLines.strings(row.get("vocab_strings")));
-            check(problems, "pieces_hex", piecesHex, JsonLines.strings(row.get("pieces_hex")));
-            check(problems, "detokenized", tokenizer.decode(noBos), row.get("detokenized"));
+            check(problems, "vocab_strings", vocabStrings, ReferenceData.strings(row.get("vocab_strings")));
+            check(problems, "pieces_hex", piecesHex, ReferenceData.strings(row.get("pieces_hex")));
+            check(problems, "detokenized", tokenizer.decode(noBos), row.get("detokenized").asText());
 
             if (problems.isEmpty()) {
                 passed++;

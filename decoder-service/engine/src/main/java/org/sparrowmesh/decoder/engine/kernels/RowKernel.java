@@ -3,21 +3,64 @@ package org.sparrowmesh.decoder.engine.kernels;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The dot products of one block-quantized weight type: a run of whole blocks against one
- * activation row, or against four rows at once (each block decoded once for the four). Both forms
- * add in the same order, so a row gives the same bits alone or in a batch.
+ * The Vector API dot products of one weight type over a run of whole units — blocks for
+ * quantized types, single values for F32/F16/BF16 — against one activation row, or against four
+ * rows at once (each weight unit read and decoded once for the four). Both forms add in the same
+ * order, so a row gives the same bits alone or in a batch.
  */
-public interface QuantizedRowKernel {
+public interface RowKernel {
 
-    /** Σ over {@code blocks} blocks from {@code firstBlock} with x[xOffset…]. */
-    float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks);
+    /** Σ over {@code units} units from unit {@code first} with x[xOffset…]. */
+    float dot(MemorySegment data, long first, float[] x, int xOffset, int units);
 
     /** The same for four activation rows; results in out[0..3]. */
-    void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
-            int xOffset, int blocks, float[] out);
+    void dot4(MemorySegment data, long first, float[] x0, float[] x1, float[] x2, float[] x3,
+            int xOffset, int units, float[] out);
+
+    /** F32 on the Vector API (units are values). Touch only when {@link KernelProvider#vectorEnabled()}. */
+    RowKernel VECTOR_F32 = new RowKernel() {
+        @Override
+        public float dot(MemorySegment data, long first, float[] x, int xOffset, int units) {
+            return VectorKernels.dotF32(data, first * Float.BYTES, x, xOffset, units);
+        }
+
+        @Override
+        public void dot4(MemorySegment data, long first, float[] x0, float[] x1, float[] x2, float[] x3,
+                int xOffset, int units, float[] out) {
+            VectorKernels.dotF32x4(data, first * Float.BYTES, x0, x1, x2, x3, xOffset, units, out);
+        }
+    };
+
+    /** F16 on the Vector API (units are values). Touch only when {@link KernelProvider#vectorEnabled()}. */
+    RowKernel VECTOR_F16 = new RowKernel() {
+        @Override
+        public float dot(MemorySegment data, long first, float[] x, int xOffset, int units) {
+            return HalfVectorKernels.dotF16(data, first * 2, x, xOffset, units);
+        }
+
+        @Override
+        public void dot4(MemorySegment data, long first, float[] x0, float[] x1, float[] x2, float[] x3,
+                int xOffset, int units, float[] out) {
+            HalfVectorKernels.dotF16x4(data, first * 2, x0, x1, x2, x3, xOffset, units, out);
+        }
+    };
+
+    /** BF16 on the Vector API (units are values). Touch only when {@link KernelProvider#vectorEnabled()}. */
+    RowKernel VECTOR_BF16 = new RowKernel() {
+        @Override
+        public float dot(MemorySegment data, long first, float[] x, int xOffset, int units) {
+            return HalfVectorKernels.dotBF16(data, first * 2, x, xOffset, units);
+        }
+
+        @Override
+        public void dot4(MemorySegment data, long first, float[] x0, float[] x1, float[] x2, float[] x3,
+                int xOffset, int units, float[] out) {
+            HalfVectorKernels.dotBF16x4(data, first * 2, x0, x1, x2, x3, xOffset, units, out);
+        }
+    };
 
     /** Q8_0 on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
-    QuantizedRowKernel VECTOR_Q8_0 = new QuantizedRowKernel() {
+    RowKernel VECTOR_Q8_0 = new RowKernel() {
         @Override
         public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
             return VectorKernels.dotQ8_0(data, firstBlock, x, xOffset, blocks);
@@ -31,7 +74,7 @@ public interface QuantizedRowKernel {
     };
 
     /** Q4_0 on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
-    QuantizedRowKernel VECTOR_Q4_0 = new QuantizedRowKernel() {
+    RowKernel VECTOR_Q4_0 = new RowKernel() {
         @Override
         public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
             return VectorKernels.dotQ4_0(data, firstBlock, x, xOffset, blocks);
@@ -45,7 +88,7 @@ public interface QuantizedRowKernel {
     };
 
     /** Q6_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
-    QuantizedRowKernel VECTOR_Q6_K = new QuantizedRowKernel() {
+    RowKernel VECTOR_Q6_K = new RowKernel() {
         @Override
         public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
             return KQuantVectorKernels.dotQ6_K(data, firstBlock, x, xOffset, blocks);
@@ -59,7 +102,7 @@ public interface QuantizedRowKernel {
     };
 
     /** Q4_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
-    QuantizedRowKernel VECTOR_Q4_K = new QuantizedRowKernel() {
+    RowKernel VECTOR_Q4_K = new RowKernel() {
         @Override
         public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
             return KQuantVectorKernels.dotQ4_K(data, firstBlock, x, xOffset, blocks);
@@ -73,7 +116,7 @@ public interface QuantizedRowKernel {
     };
 
     /** Q5_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
-    QuantizedRowKernel VECTOR_Q5_K = new QuantizedRowKernel() {
+    RowKernel VECTOR_Q5_K = new RowKernel() {
         @Override
         public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
             return KQuantVectorKernels.dotQ5_K(data, firstBlock, x, xOffset, blocks);
