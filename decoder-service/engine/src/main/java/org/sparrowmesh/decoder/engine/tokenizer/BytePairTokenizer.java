@@ -49,13 +49,6 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
         }
     }
 
-    private int requireSpecial(int id, String name) {
-        if (id == Vocabulary.NO_TOKEN) {
-            throw new IllegalStateException("the vocabulary asks for " + name + " but has no " + name + " token");
-        }
-        return id;
-    }
-
     /** Merges within one byte-encoded word; every char of it is one byte, so one starting symbol. */
     private void tokenizeWord(String word, IntList out) {
         if (vocabulary.ignoreMerges()) {

@@ -47,13 +47,6 @@ public final class SentencePieceTokenizer extends VocabularyTokenizer {
         }
     }
 
-    private int requireSpecial(int id, String name) {
-        if (id == Vocabulary.NO_TOKEN) {
-            throw new IllegalStateException("the vocabulary asks for " + name + " but has no " + name + " token");
-        }
-        return id;
-    }
-
     /** One SentencePiece session over an escaped text. */
     private void tokenize(String text, IntList out) {
         int n = text.codePointCount(0, text.length());

@@ -18,6 +18,14 @@ abstract sealed class VocabularyTokenizer implements Tokenizer
     private static final byte[] EMPTY = new byte[0];
 
     protected final Vocabulary vocabulary;
+
+    /** {@code id} of a BOS/EOS/… token the vocabulary says to add; refuses a vocabulary that asks for one it lacks. */
+    protected final int requireSpecial(int id, String name) {
+        if (id == Vocabulary.NO_TOKEN) {
+            throw new IllegalStateException("the vocabulary asks for " + name + " but has no " + name + " token");
+        }
+        return id;
+    }
     private final byte[][] pieces; // every token as llama.cpp caches it (special = true)
 
     VocabularyTokenizer(Vocabulary vocabulary) {

@@ -42,13 +42,6 @@ public final class WordPieceTokenizer extends VocabularyTokenizer {
         }
     }
 
-    private int requireSpecial(int id, String name) {
-        if (id == Vocabulary.NO_TOKEN) {
-            throw new IllegalStateException("the vocabulary has no " + name + " token");
-        }
-        return id;
-    }
-
     private void tokenizeWord(String word, IntList out) {
         String text = "\u2581" + word;
         int n = text.length();
