@@ -1,5 +1,8 @@
 package org.sparrowmesh.encoder.engine;
 
+import static org.sparrowmesh.encoder.Vectors.cosine;
+import static org.sparrowmesh.encoder.Vectors.norm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -169,25 +172,5 @@ class SentenceEncoderTest {
         try (InputStream in = SentenceEncoderTest.class.getClassLoader().getResourceAsStream(resource)) {
             Files.copy(in, target);
         }
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
-    static double norm(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        return Math.sqrt(s);
     }
 }
