@@ -3,6 +3,8 @@ package org.sparrowmesh.gateway.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -49,7 +51,9 @@ public class MeshEventPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final ThreadPoolExecutor handOver;
     private final String source;
-    private final MeterRegistry metrics;
+    // one counter pair per topic, registered once: no registry lookup per event
+    private final Map<MeshTopic, Counter> published = new EnumMap<>(MeshTopic.class);
+    private final Map<MeshTopic, Counter> lost = new EnumMap<>(MeshTopic.class);
 
     public MeshEventPublisher(
             @ConfigProperty(name = "mesh.kafka.bootstrap-servers") String bootstrapServers,
@@ -58,7 +62,10 @@ public class MeshEventPublisher {
             @ConfigProperty(name = "mesh.events.delivery-timeout") Duration deliveryTimeout,
             MeterRegistry metrics) {
         this.source = source;
-        this.metrics = metrics;
+        for (MeshTopic topic : MeshTopic.values()) {
+            published.put(topic, metrics.counter("mesh_events_published_total", "topic", topic.topicName()));
+            lost.put(topic, metrics.counter("mesh_events_lost_total", "topic", topic.topicName()));
+        }
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, deliveryTimeout));
         this.handOver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity),
@@ -110,7 +117,7 @@ public class MeshEventPublisher {
                     lost(topic, failure.getMessage(), failure);
                     written.completeExceptionally(failure);
                 } else {
-                    metrics.counter("mesh_events_published_total", "topic", topic.topicName()).increment();
+                    published.get(topic).increment();
                     written.complete(metadata);
                 }
             });
@@ -133,7 +140,7 @@ public class MeshEventPublisher {
     }
 
     private void lost(MeshTopic topic, String why, Throwable failure) {
-        Counter counter = metrics.counter("mesh_events_lost_total", "topic", topic.topicName());
+        Counter counter = lost.get(topic);
         counter.increment();
         LOG.warnf("event for %s lost (%d lost so far): %s", topic.topicName(), (long) counter.count(), why);
         LOG.debug("event loss detail", failure);
