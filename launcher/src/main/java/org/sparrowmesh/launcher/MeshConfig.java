@@ -38,7 +38,7 @@ public record MeshConfig(
             new Default("gateway", Component.Kind.SERVICE, 7700, "gateway/target/quarkus-app/quarkus-run.jar"),
             new Default(DECODER, Component.Kind.SERVICE, 7701,
                     "decoder-service/server/target/quarkus-app/quarkus-run.jar"),
-            new Default("encoder", Component.Kind.SERVICE, 7702, "encoder-service/target/quarkus-app/quarkus-run.jar"),
+            new Default("encoder", Component.Kind.SERVICE, 7702, "encoder-service/server/target/quarkus-app/quarkus-run.jar"),
             new Default("retrieval", Component.Kind.SERVICE, 7703, "retrieval-tool/target/quarkus-app/quarkus-run.jar"),
             new Default("ranker", Component.Kind.SERVICE, 7704, "reward-ranker/target/quarkus-app/quarkus-run.jar"));
 

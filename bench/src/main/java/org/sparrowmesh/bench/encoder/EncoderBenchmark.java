@@ -38,7 +38,7 @@ import org.sparrowmesh.proto.v1.EncoderGrpc;
  * median is reported: other work on a shared 2-core machine moves single runs a lot.
  *
  * <pre>java -cp bench/target/benchmarks.jar org.sparrowmesh.bench.encoder.EncoderBenchmark
- *     [--seconds 3] [--rounds 3] [--service-jar encoder-service/target/quarkus-app/quarkus-run.jar|none] [--json]</pre>
+ *     [--seconds 3] [--rounds 3] [--service-jar encoder-service/server/target/quarkus-app/quarkus-run.jar|none] [--json]</pre>
  */
 public final class EncoderBenchmark {
 
@@ -91,7 +91,7 @@ public final class EncoderBenchmark {
         Duration seconds = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "3")));
         int rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
         boolean json = options.containsKey("--json");
-        String jar = options.getOrDefault("--service-jar", "encoder-service/target/quarkus-app/quarkus-run.jar");
+        String jar = options.getOrDefault("--service-jar", "encoder-service/server/target/quarkus-app/quarkus-run.jar");
         new EncoderBenchmark(seconds, rounds, json).run(jar.equals("none") ? null : Path.of(jar));
     }
 
@@ -302,7 +302,7 @@ public final class EncoderBenchmark {
                 }
                 case "-h", "--help" -> {
                     System.out.println("usage: EncoderBenchmark [--seconds 3] [--rounds 3] "
-                            + "[--service-jar encoder-service/target/quarkus-app/quarkus-run.jar|none] [--json]");
+                            + "[--service-jar encoder-service/server/target/quarkus-app/quarkus-run.jar|none] [--json]");
                     System.exit(0);
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");

@@ -1,7 +1,7 @@
 package org.sparrowmesh.encoder.engine;
 
-import static org.sparrowmesh.encoder.Vectors.cosine;
-import static org.sparrowmesh.encoder.Vectors.norm;
+import static org.sparrowmesh.encoder.embedding.VectorMath.cosine;
+import static org.sparrowmesh.encoder.embedding.VectorMath.norm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

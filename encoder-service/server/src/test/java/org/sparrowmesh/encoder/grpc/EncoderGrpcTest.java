@@ -1,7 +1,7 @@
 package org.sparrowmesh.encoder.grpc;
 
-import static org.sparrowmesh.encoder.Vectors.cosine;
-import static org.sparrowmesh.encoder.Vectors.norm;
+import static org.sparrowmesh.encoder.embedding.VectorMath.cosine;
+import static org.sparrowmesh.encoder.embedding.VectorMath.norm;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
