@@ -9,5 +9,11 @@ public enum FinishReason {
     /** A stop string was completed; the text ends where it began. */
     STOP_STRING,
     /** The context (KV cache) is full. */
-    CONTEXT_FULL
+    CONTEXT_FULL,
+    /** The request's deadline passed after generation had started; the text so far is kept. */
+    DEADLINE,
+    /** The caller cancelled (or the scheduler shut down); the sequence's KV memory was freed. */
+    CANCELLED,
+    /** The forward step or the sampler failed for this sequence; the text so far is kept. */
+    ERROR
 }
