@@ -1,15 +1,22 @@
 package org.sparrowmesh.decoder.server.grpc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.util.List;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.sparrowmesh.proto.v1.DecoderGrpc;
 import org.sparrowmesh.proto.v1.GenerateRequest;
 import org.sparrowmesh.proto.v1.ModelInfoRequest;
+import org.sparrowmesh.proto.v1.ModelInfoResponse;
 import org.sparrowmesh.proto.v1.TokenizeRequest;
 import org.sparrowmesh.testkit.MeshServiceContract;
 
+/** The decoder without a model: it runs, says so, and its health stays SERVING (the mesh degrades). */
 @QuarkusTest
 class DecoderServiceContractTest extends MeshServiceContract {
 
@@ -24,11 +31,18 @@ class DecoderServiceContractTest extends MeshServiceContract {
     }
 
     @Test
-    void rpcsOfTheDecoderIssueSayWhenTheyArrive() {
+    void withoutAModelGenerateAndTokenizeAreFailedPreconditionAndModelInfoSaysNotLoaded() {
         var decoder = DecoderGrpc.newBlockingStub(grpc.channel());
-        assertPending(() -> decoder.generate(GenerateRequest.newBuilder().setPrompt("Once upon a time").build()).hasNext(),
-                "Decoder.Generate", 5);
-        assertPending(() -> decoder.tokenize(TokenizeRequest.getDefaultInstance()), "Decoder.Tokenize", 5);
-        assertPending(() -> decoder.modelInfo(ModelInfoRequest.getDefaultInstance()), "Decoder.ModelInfo", 5);
+        assertThatThrownBy(() -> decoder.generate(GenerateRequest.newBuilder().setPrompt("Once upon a time").build()).hasNext())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).contains("no model loaded");
+                });
+        assertThatThrownBy(() -> decoder.tokenize(TokenizeRequest.newBuilder().setText("hi").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+        ModelInfoResponse info = decoder.modelInfo(ModelInfoRequest.getDefaultInstance());
+        assertThat(info.getLoaded()).isFalse();
+        assertThat(info.getModelFile()).isEmpty();
     }
 }
