@@ -3,6 +3,10 @@ package org.sparrowmesh.decoder.server.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 
 import io.grpc.Status;
@@ -44,5 +48,17 @@ class DecoderServiceContractTest extends MeshServiceContract {
         ModelInfoResponse info = decoder.modelInfo(ModelInfoRequest.getDefaultInstance());
         assertThat(info.getLoaded()).isFalse();
         assertThat(info.getModelFile()).isEmpty();
+    }
+
+    @Test
+    void withoutAModelTheOpenAiApiAnswers503InOpenAisShape() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/v1/chat/completions"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).contains("\"code\":\"model_not_loaded\"").contains("no model loaded");
+        }
     }
 }
