@@ -87,8 +87,13 @@ public final class WorkerPool implements AutoCloseable {
         runChunks(g);
         int spins = 0;
         while (finishedChunks.get() < chunkCount) {
-            if (++spins < 10_000) {
+            // spin briefly (a worker is usually microseconds from done), then yield: when the cores
+            // are oversubscribed (the service's I/O threads, a client on the same machine) a worker
+            // that holds the last chunk may be waiting for this very core
+            if (++spins < 256) {
                 Thread.onSpinWait();
+            } else if (spins < 10_000) {
+                Thread.yield();
             } else {
                 LockSupport.parkNanos(this, 50_000);
             }
