@@ -1,4 +1,4 @@
-package org.sparrowmesh.retrieval.grpc;
+package org.sparrowmesh.retrieval.server.grpc;
 
 import java.util.List;
 

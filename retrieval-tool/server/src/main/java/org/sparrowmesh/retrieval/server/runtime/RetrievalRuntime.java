@@ -1,0 +1,74 @@
+package org.sparrowmesh.retrieval.server.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.sparrowmesh.retrieval.index.IngestReport;
+import org.sparrowmesh.retrieval.index.PassageIndex;
+import org.sparrowmesh.retrieval.index.SourceDocument;
+import org.sparrowmesh.retrieval.ingest.DocumentFiles;
+
+/**
+ * Opens the index at start (and indexes the demo corpus into an empty one), closes it at
+ * shutdown. The one owner of the index: the gRPC service and the mesh.docs consumer use it here.
+ */
+@ApplicationScoped
+public class RetrievalRuntime {
+
+    private static final Logger LOG = Logger.getLogger(RetrievalRuntime.class);
+
+    private final RetrievalConfig config;
+    private final EncoderEmbeddings embeddings;
+    private volatile PassageIndex index;
+
+    public RetrievalRuntime(RetrievalConfig config, EncoderEmbeddings embeddings) {
+        this.config = config;
+        this.embeddings = embeddings;
+    }
+
+    void onStart(@Observes StartupEvent event) throws IOException {
+        index = PassageIndex.open(config.indexDir(), config.bm25Weight(), config.vectorWeight(), config.rrfK());
+        var stats = index.stats();
+        LOG.infof("index %s: %,d documents, %,d passages, vectors: %s", config.indexDir(), stats.documents(),
+                stats.passages(), stats.embeddingModel().isEmpty() ? "none" : stats.embeddingModel());
+        if (stats.documents() == 0 && config.demoCorpus().isPresent()) {
+            indexFolder(config.demoCorpus().get());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws IOException {
+        if (index != null) {
+            index.close();
+        }
+    }
+
+    public PassageIndex index() {
+        return index;
+    }
+
+    public EncoderEmbeddings embeddings() {
+        return embeddings;
+    }
+
+    private void indexFolder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            LOG.warnf("demo corpus %s is not a folder: the index stays empty", folder.toAbsolutePath());
+            return;
+        }
+        List<SourceDocument> documents = new ArrayList<>();
+        for (Path file : DocumentFiles.files(folder)) {
+            DocumentFiles.read(file, folder, documents::add);
+        }
+        IngestReport report = index.add(documents, embeddings, true);
+        LOG.infof("indexed the demo corpus %s: %d documents, %d passages%s", folder, report.documents(), report.passages(),
+                report.passagesWithoutEmbedding() > 0 ? " (without vectors: " + report.embeddingError() + ")" : "");
+    }
+}
