@@ -2,14 +2,12 @@ package org.sparrowmesh.retrieval.server.grpc;
 
 import java.util.List;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-import org.sparrowmesh.proto.v1.RetrievalGrpc;
-import org.sparrowmesh.proto.v1.SearchRequest;
-import org.sparrowmesh.proto.v1.StatsRequest;
 import org.sparrowmesh.testkit.MeshServiceContract;
 
 @QuarkusTest
+@WithTestResource(RetrievalTestResources.class)
 class RetrievalServiceContractTest extends MeshServiceContract {
 
     @Override
@@ -20,13 +18,5 @@ class RetrievalServiceContractTest extends MeshServiceContract {
     @Override
     protected List<String> rpcNames() {
         return List.of("Search", "Ingest", "Stats");
-    }
-
-    @Test
-    void rpcsOfTheRetrievalIssueSayWhenTheyArrive() {
-        var retrieval = RetrievalGrpc.newBlockingStub(grpc.channel());
-        assertPending(() -> retrieval.search(SearchRequest.newBuilder().setQuery("who wrote it?").build()),
-                "Retrieval.Search", 8);
-        assertPending(() -> retrieval.stats(StatsRequest.getDefaultInstance()), "Retrieval.Stats", 8);
     }
 }
