@@ -79,10 +79,8 @@ public final class MeshCommand implements Callable<Integer> {
         cli.addSubcommand(new DownCommand());
         cli.addSubcommand(new StatusCommand());
         cli.addSubcommand(new LogsCommand());
-        cli.addSubcommand(PendingCommand.create("ask", "Answers one question with evidence (streamed).",
-                "mesh ask/chat arrive with the gateway pipeline issue (#10)"));
-        cli.addSubcommand(PendingCommand.create("chat", "Interactive multi-turn chat with the mesh.",
-                "mesh ask/chat arrive with the gateway pipeline issue (#10)"));
+        cli.addSubcommand(new AskCommand());
+        cli.addSubcommand(new ChatCommand());
         cli.addSubcommand(ScriptCommand.create("generate", "Runs the decoder engine alone on a prompt.",
                 "Generated text on stdout, statistics on stderr; the script runs the engine's own command line"
                         + " (decoder-service/engine): ./mesh generate --help lists its options."));
@@ -91,12 +89,15 @@ public final class MeshCommand implements Callable<Integer> {
                         + " ./mesh perplexity --help lists its options."));
         cli.addSubcommand(PendingCommand.create("ingest", "Indexes documents into the retrieval tool.",
                 "mesh ingest arrives with the retrieval-tool issue (#8)"));
-        cli.addSubcommand(PendingCommand.create("eval-retrieval",
-                "nDCG@10 / Recall@k of the retrieval tool on a BEIR-format folder.",
-                "mesh eval-retrieval arrives with the retrieval-tool issue (#8)"));
-        cli.addSubcommand(PendingCommand.create("eval-ranker",
-                "Pairwise accuracy of the reward ranker on a preference set, with baselines.",
-                "mesh eval-ranker arrives with the reward-ranker issue (#9)"));
+        cli.addSubcommand(ScriptCommand.create("eval-retrieval",
+                "nDCG@10 / Recall@k of BM25, VECTOR and HYBRID on a BEIR-format folder.",
+                "The script runs the retrieval engine's command line: ./mesh eval-retrieval --help lists its options."));
+        cli.addSubcommand(ScriptCommand.create("eval-ranker",
+                "Pairwise accuracy of the reward ranker on a preference set's held-out split, with baselines.",
+                "The script runs the ranker engine's command line: ./mesh eval-ranker --help lists its options."));
+        cli.addSubcommand(ScriptCommand.create("train-ranker",
+                "Fits the ranker's preference model on a preference JSONL set (training split).",
+                "The script runs the ranker engine's command line: ./mesh train-ranker --help lists its options."));
         cli.addSubcommand(PendingCommand.create("batch", "Answers a file of questions through Kafka.",
                 "mesh batch arrives with the Kafka batch-answering issue (#11)"));
         cli.addSubcommand(PendingCommand.create("bench", "Runs the decoder, mesh, retrieval or encoder benchmarks.",
@@ -146,6 +147,10 @@ public final class MeshCommand implements Callable<Integer> {
     /** Where the user ran the command: relative paths on the command line start here. */
     Path cwd() {
         return cwd;
+    }
+
+    CommandSpec spec() {
+        return spec;
     }
 
     PrintWriter out() {

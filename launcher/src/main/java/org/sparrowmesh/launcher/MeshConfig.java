@@ -39,8 +39,8 @@ public record MeshConfig(
             new Default(DECODER, Component.Kind.SERVICE, 7701,
                     "decoder-service/server/target/quarkus-app/quarkus-run.jar"),
             new Default("encoder", Component.Kind.SERVICE, 7702, "encoder-service/server/target/quarkus-app/quarkus-run.jar"),
-            new Default("retrieval", Component.Kind.SERVICE, 7703, "retrieval-tool/target/quarkus-app/quarkus-run.jar"),
-            new Default("ranker", Component.Kind.SERVICE, 7704, "reward-ranker/target/quarkus-app/quarkus-run.jar"));
+            new Default("retrieval", Component.Kind.SERVICE, 7703, "retrieval-tool/server/target/quarkus-app/quarkus-run.jar"),
+            new Default("ranker", Component.Kind.SERVICE, 7704, "reward-ranker/server/target/quarkus-app/quarkus-run.jar"));
 
     private static final int DEFAULT_KAFKA_CONTROLLER_PORT = 19093;
 

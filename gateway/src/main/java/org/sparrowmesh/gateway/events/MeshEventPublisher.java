@@ -54,6 +54,7 @@ public class MeshEventPublisher {
     // one counter pair per topic, registered once: no registry lookup per event
     private final Map<MeshTopic, Counter> published = new EnumMap<>(MeshTopic.class);
     private final Map<MeshTopic, Counter> lost = new EnumMap<>(MeshTopic.class);
+    private volatile long lastLossNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
     public MeshEventPublisher(
             @ConfigProperty(name = "mesh.kafka.bootstrap-servers") String bootstrapServers,
@@ -139,7 +140,13 @@ public class MeshEventPublisher {
         return headers;
     }
 
+    /** False when an event was lost in the last minute: turns then report their publish stage degraded. */
+    public boolean healthy() {
+        return System.nanoTime() - lastLossNanos > TimeUnit.MINUTES.toNanos(1);
+    }
+
     private void lost(MeshTopic topic, String why, Throwable failure) {
+        lastLossNanos = System.nanoTime();
         Counter counter = lost.get(topic);
         counter.increment();
         LOG.warnf("event for %s lost (%d lost so far): %s", topic.topicName(), (long) counter.count(), why);

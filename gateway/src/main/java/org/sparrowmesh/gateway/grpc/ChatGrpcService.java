@@ -2,28 +2,29 @@ package org.sparrowmesh.gateway.grpc;
 
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
-import org.sparrowmesh.gateway.turn.TurnValidator;
-import org.sparrowmesh.grpcstatus.PendingIssue;
+import org.sparrowmesh.gateway.turn.TurnPipeline;
 import org.sparrowmesh.proto.v1.Chat;
 import org.sparrowmesh.proto.v1.Turn;
 import org.sparrowmesh.proto.v1.TurnEvent;
 
-/** {@code sparrowmesh.v1.Chat}: the Sparrow turn pipeline (issue #10 serves it). */
+/** {@code sparrowmesh.v1.Chat} over the turn pipeline: Ask is one turn, Converse one turn after another. */
 @GrpcService
 public class ChatGrpcService implements Chat {
 
-    private static final int ISSUE = 10;
-    private static final String SUBJECT = "gateway turn pipeline";
+    private final TurnPipeline pipeline;
+
+    public ChatGrpcService(TurnPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
 
     @Override
     public Multi<TurnEvent> converse(Multi<Turn> turns) {
-        return Multi.createFrom().failure(PendingIssue.unavailable("Chat.Converse", ISSUE, SUBJECT));
+        // turns of one stream are answered in order; the next starts when the previous one's Status is out
+        return turns.onItem().transformToMultiAndConcatenate(pipeline::run);
     }
 
     @Override
     public Multi<TurnEvent> ask(Turn turn) {
-        // a bad turn is told so now, whatever the pipeline's state
-        TurnValidator.requireValid(turn);
-        return Multi.createFrom().failure(PendingIssue.unavailable("Chat.Ask", ISSUE, SUBJECT));
+        return pipeline.run(turn);
     }
 }

@@ -70,5 +70,31 @@ public class RetrievalRuntime {
         IngestReport report = index.add(documents, embeddings, true);
         LOG.infof("indexed the demo corpus %s: %d documents, %d passages%s", folder, report.documents(), report.passages(),
                 report.passagesWithoutEmbedding() > 0 ? " (without vectors: " + report.embeddingError() + ")" : "");
+        if (report.passagesWithoutEmbedding() > 0) {
+            // the mesh starts its services together: when the encoder comes up, index again with vectors
+            Thread.ofPlatform().name("demo-corpus-vectors").daemon(true).start(() -> addVectorsLater(documents));
+        }
+    }
+
+    private void addVectorsLater(List<SourceDocument> documents) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < end) {
+            try {
+                embeddings.modelName(); // throws while the encoder is down
+                IngestReport report = index.add(documents, embeddings, true);
+                if (report.passagesWithoutEmbedding() == 0) {
+                    LOG.infof("demo corpus re-indexed with %s vectors", embeddings.modelName());
+                    return;
+                }
+            } catch (RuntimeException | IOException notYet) {
+                // the encoder is still starting
+            }
+            try {
+                Thread.sleep(2_000); // polling a peer that is starting, not synchronising a test
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        LOG.warn("the encoder did not come up within 3 minutes: the demo corpus stays BM25-only");
     }
 }
