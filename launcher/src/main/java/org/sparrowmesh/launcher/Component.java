@@ -103,6 +103,8 @@ public record Component(String name, Kind kind, int port, Path artifact) {
     public Map<String, String> environment(MeshConfig mesh) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MESH_KAFKA_BOOTSTRAP", mesh.kafkaBootstrap());
+        // the services keep their state (the retrieval index) beside the mesh's own
+        env.put(MeshLayout.STATE_DIR_VARIABLE, mesh.layout().stateDir().toString());
         for (Component service : mesh.services()) {
             String prefix = "MESH_" + service.name().toUpperCase(Locale.ROOT);
             env.put(prefix + "_HOST", "127.0.0.1");
