@@ -17,13 +17,8 @@ class CommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            ask             | gateway pipeline issue (#10)
-            chat            | gateway pipeline issue (#10)
-            ingest          | retrieval-tool issue (#8)
-            eval-retrieval  | retrieval-tool issue (#8)
-            eval-ranker     | reward-ranker issue (#9)
             batch           | batch-answering issue (#11)
-            bench           | only 'mesh bench decoder' and 'mesh bench encoder' run today
+            bench           | only 'mesh bench decoder', 'mesh bench decoder-service' and 'mesh bench encoder' run
             """)
     void pendingCommandsSayWhatTheyWaitForAndExit2(String command, String waitsFor) {
         MeshFixture.Run run = new MeshFixture(root).run(command, "--json", "some question");

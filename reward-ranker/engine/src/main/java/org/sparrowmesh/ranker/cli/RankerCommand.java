@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
 public final class RankerCommand {
 
     /** Weights of features a preference set without evidence or log-probabilities cannot teach (hand-set, documented). */
-    static final Map<String, Double> PRIORS = Map.of("evidence_cosine", 1.0, "evidence_overlap", 1.0,
+    static final Map<String, Double> PRIORS = Map.of("relevance_cosine", 1.0, "evidence_cosine", 1.0, "evidence_overlap", 1.0,
             "supported_facts", 0.5, "unsupported_facts", -1.0, "mean_log_probability", 0.3);
 
     public static void main(String[] args) {
