@@ -58,17 +58,19 @@ public final class ModelDownloader {
             }
             return location.path();
         }
-        Files.createDirectories(cache);
-        Path target = cache.resolve(location.fileName());
+        // one folder per URL: two repositories' "model.Q4_K_M.gguf" never share a cache entry
+        Path folder = cache.resolve(urlKey(location));
+        Files.createDirectories(folder);
+        Path target = folder.resolve(location.fileName());
         if (Files.isRegularFile(target) && matches(target, location.sha256())) {
             return target;
         }
-        Path part = cache.resolve(location.fileName() + ".part");
-        try (FileChannel lockFile = FileChannel.open(cache.resolve(location.fileName() + ".lock"),
+        Path part = folder.resolve(location.fileName() + ".part");
+        try (FileChannel lockFile = FileChannel.open(folder.resolve(location.fileName() + ".lock"),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
-                throw new IOException("another process is downloading " + location.fileName() + " into " + cache);
+                throw new IOException("another process is downloading " + location.fileName() + " into " + folder);
             }
             download(location, part, progress);
             if (location.sha256().isPresent()) {
@@ -145,6 +147,16 @@ public final class ModelDownloader {
             }
             throw new IOException("the download of " + location.uri() + " broke off (" + e.getMessage() + ") with "
                     + Files.size(part) + " bytes in " + part + "; run again to resume", e);
+        }
+    }
+
+    /** The first 12 hex digits of the SHA-256 of the URL. */
+    static String urlKey(ModelLocation location) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(location.uri().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -72,7 +72,8 @@ class ModelDownloaderTest {
         cutHalfWay.set(true);
         assertThatThrownBy(() -> downloader.resolve(location(""), (b, t) -> { }))
                 .isInstanceOf(IOException.class).hasMessageContaining("run again to resume");
-        long half = Files.size(cache.resolve("stories260K.gguf.part"));
+        Path folder = cache.resolve(ModelDownloader.urlKey(location("")));
+        long half = Files.size(folder.resolve("stories260K.gguf.part"));
         assertThat(half).isPositive().isLessThan(model.length);
 
         List<Long> progress = new CopyOnWriteArrayList<>();
@@ -81,7 +82,7 @@ class ModelDownloaderTest {
         assertThat(ranges.get(ranges.size() - 1)).isEqualTo("bytes=" + half + "-");
         assertThat(Files.readAllBytes(file)).isEqualTo(model);
         assertThat(progress.get(progress.size() - 1)).isEqualTo(model.length);
-        assertThat(cache.resolve("stories260K.gguf.part")).doesNotExist();
+        assertThat(folder.resolve("stories260K.gguf.part")).doesNotExist();
 
         int before = requests.get();
         assertThat(downloader.resolve(location(""), (b, t) -> { })).isEqualTo(file);
@@ -91,7 +92,8 @@ class ModelDownloaderTest {
     @Test
     void aServerThatIgnoresRangeStartsTheFileOver() throws Exception {
         ModelDownloader downloader = new ModelDownloader(cache);
-        Files.write(cache.resolve("stories260K.gguf.part"), new byte[] {1, 2, 3});
+        Path folder = Files.createDirectories(cache.resolve(ModelDownloader.urlKey(location(""))));
+        Files.write(folder.resolve("stories260K.gguf.part"), new byte[] {1, 2, 3});
         ignoreRange.set(true);
         Path file = downloader.resolve(location(""), (b, t) -> { });
         assertThat(Files.readAllBytes(file)).isEqualTo(model);
@@ -102,7 +104,7 @@ class ModelDownloaderTest {
         ModelDownloader downloader = new ModelDownloader(cache);
         assertThatThrownBy(() -> downloader.resolve(location("#sha256=" + "0".repeat(64)), (b, t) -> { }))
                 .hasMessageContaining("checksum mismatch").hasMessageContaining("0".repeat(64));
-        assertThat(cache.resolve("stories260K.gguf.part")).doesNotExist();
+        assertThat(cache.resolve(ModelDownloader.urlKey(location(""))).resolve("stories260K.gguf.part")).doesNotExist();
         assertThatThrownBy(() -> downloader.resolve(ModelLocation.parse("http://127.0.0.1:" + server.getAddress().getPort()
                 + "/models/missing.gguf"), (b, t) -> { })).hasMessageContaining("HTTP 404");
         assertThatThrownBy(() -> ModelLocation.parse("http://example.org/m.gguf")).hasMessageContaining("https");
