@@ -1,5 +1,6 @@
 package org.sparrowmesh.gateway.turn;
 
+import java.util.List;
 import java.util.UUID;
 
 import io.quarkus.grpc.GrpcClient;
@@ -44,12 +45,28 @@ public class TurnPipeline {
      * @throws IllegalArgumentException (INVALID_ARGUMENT) for a bad turn, naming the field
      */
     public Multi<TurnEvent> run(Turn turn) {
+        return run(turn, true);
+    }
+
+    /**
+     * The events of a turn that belongs to no conversation (a batch question): no history is read
+     * and nothing is remembered, so a retried question gets the same prompt and a big batch never
+     * pushes live chats out of the conversation memory.
+     *
+     * @throws IllegalArgumentException (INVALID_ARGUMENT) for a bad turn, naming the field
+     */
+    public Multi<TurnEvent> runStandalone(Turn turn) {
+        return run(turn, false);
+    }
+
+    private Multi<TurnEvent> run(Turn turn, boolean conversational) {
         TurnValidator.requireValid(turn);
         ResolvedOptions options = ResolvedOptions.of(turn.getOptions(), settings);
         String conversationId = turn.getConversationId().isEmpty() ? UUID.randomUUID().toString() : turn.getConversationId();
         String turnId = turn.getTurnId().isEmpty() ? UUID.randomUUID().toString() : turn.getTurnId();
         return Multi.createFrom().emitter(emitter ->
-                new TurnRun(this, turn, options, conversationId, turnId, memory.history(conversationId), emitter).start());
+                new TurnRun(this, turn, options, conversationId, turnId,
+                        conversational ? memory.history(conversationId) : List.of(), conversational, emitter).start());
     }
 
     MutinyRetrievalGrpc.MutinyRetrievalStub retrieval() {

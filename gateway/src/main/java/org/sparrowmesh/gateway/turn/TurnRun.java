@@ -73,6 +73,8 @@ final class TurnRun {
     private volatile boolean cancelled;
     private List<Snippet> evidence = List.of();
     private final List<ChatMessage> history;
+    /** False for a turn outside any conversation (batch): the exchange is not remembered. */
+    private final boolean remember;
 
     /** A candidate being put together from its decoder events. */
     private static final class CandidateBuilder {
@@ -101,8 +103,9 @@ final class TurnRun {
     }
 
     TurnRun(TurnPipeline pipeline, Turn turn, ResolvedOptions options, String conversationId, String turnId,
-            List<ChatMessage> history, MultiEmitter<? super TurnEvent> emitter) {
+            List<ChatMessage> history, boolean remember, MultiEmitter<? super TurnEvent> emitter) {
         this.pipeline = pipeline;
+        this.remember = remember;
         this.turn = turn;
         this.options = options;
         this.conversationId = conversationId;
@@ -338,7 +341,9 @@ final class TurnRun {
         answer = Answer.newBuilder().setText(best.getText()).setCandidateIndex(best.getIndex()).setOrigin(best.getOrigin())
                 .addAllCitedSnippets(PromptBuilder.cited(best, evidence)).setReward(reward).setScorerKind(kind).build();
         emit(TurnEvent.newBuilder().setAnswer(answer));
-        pipeline.memory().remember(conversationId, turn.getText(), best.getText());
+        if (remember) {
+            pipeline.memory().remember(conversationId, turn.getText(), best.getText());
+        }
     }
 
     private void finish() {
