@@ -97,8 +97,7 @@ public final class MeshCommand implements Callable<Integer> {
         cli.addSubcommand(ScriptCommand.create("train-ranker",
                 "Fits the ranker's preference model on a preference JSONL set (training split).",
                 "The script runs the ranker engine's command line: ./mesh train-ranker --help lists its options."));
-        cli.addSubcommand(PendingCommand.create("batch", "Answers a file of questions through Kafka.",
-                "mesh batch arrives with the Kafka batch-answering issue (#11)"));
+        cli.addSubcommand(new BatchCommand());
         cli.addSubcommand(PendingCommand.create("bench", "Runs the decoder, mesh, retrieval or encoder benchmarks.",
                 "of the benchmarks only 'mesh bench decoder', 'mesh bench decoder-service' and 'mesh bench encoder' run"
                         + " today (the script starts them); the mesh load command and the retrieval benchmark are not written yet"));

@@ -17,7 +17,6 @@ class CommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            batch           | batch-answering issue (#11)
             bench           | only 'mesh bench decoder', 'mesh bench decoder-service' and 'mesh bench encoder' run
             """)
     void pendingCommandsSayWhatTheyWaitForAndExit2(String command, String waitsFor) {
