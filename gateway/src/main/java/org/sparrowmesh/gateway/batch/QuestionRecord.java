@@ -5,8 +5,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 
+import java.util.Locale;
+
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.sparrowmesh.events.CloudEventHeaders;
 import org.sparrowmesh.gateway.turn.TurnValidator;
 import org.sparrowmesh.proto.v1.BatchQuestion;
 import org.sparrowmesh.proto.v1.DeadLetterCause;
@@ -14,6 +19,8 @@ import org.sparrowmesh.proto.v1.Turn;
 
 /**
  * A record of {@code mesh.questions} read: a question with its id, or why it cannot be one. The
+ * value is a binary {@code sparrowmesh.v1.BatchQuestion}, or the same in protobuf JSON when the
+ * record's {@code content-type} header says {@code application/json}. The
  * question id is the value's {@code question_id}, else the record key; when both are set they
  * must agree. The question's text and options are checked by the turn pipeline itself.
  *
@@ -36,11 +43,19 @@ record QuestionRecord(BatchQuestion question, String questionId, DeadLetterCause
             return rejected(key, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE, "the record has no value (a tombstone)");
         }
         BatchQuestion question;
+        boolean json = isJson(record);
         try {
-            question = BatchQuestion.parseFrom(record.value());
+            if (json) {
+                // kcat and other plain tools: -H content-type=application/json and the message in protobuf JSON
+                BatchQuestion.Builder b = BatchQuestion.newBuilder();
+                JsonFormat.parser().merge(new String(record.value(), StandardCharsets.UTF_8), b);
+                question = b.build();
+            } else {
+                question = BatchQuestion.parseFrom(record.value());
+            }
         } catch (InvalidProtocolBufferException e) {
-            return rejected(key, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE,
-                    "the value is not a sparrowmesh.v1.BatchQuestion: " + e.getMessage());
+            return rejected(key, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE, "the value is not a sparrowmesh.v1.BatchQuestion"
+                    + (json ? " in protobuf JSON" : "") + ": " + e.getMessage());
         }
         String id = question.getQuestionId().isEmpty() ? key : question.getQuestionId();
         if (id.isEmpty()) {
@@ -56,6 +71,12 @@ record QuestionRecord(BatchQuestion question, String questionId, DeadLetterCause
             return rejected(null, DeadLetterCause.DEAD_LETTER_CAUSE_INVALID, idProblem);
         }
         return new QuestionRecord(question.toBuilder().setQuestionId(id).build(), id, null, null);
+    }
+
+    private static boolean isJson(ConsumerRecord<byte[], byte[]> record) {
+        Header type = record.headers().lastHeader(CloudEventHeaders.CONTENT_TYPE);
+        return type != null && type.value() != null
+                && new String(type.value(), StandardCharsets.UTF_8).strip().toLowerCase(Locale.ROOT).startsWith("application/json");
     }
 
     /** Null for a good id; the same rules as a turn id, since the id becomes the turn id of the question's turn. */

@@ -77,6 +77,12 @@ class BatchAnswererTest {
                             .setText("   ").build().toByteArray()));
                     bad.put("mismatch-1", send(producer, "mismatch-1", BatchQuestion.newBuilder().setQuestionId("other-id")
                             .setText("Who made BERT?").build().toByteArray()));
+                    // what kcat sends: protobuf JSON, said so by the content-type header
+                    ProducerRecord<byte[], byte[]> json = new ProducerRecord<>(MeshTopic.QUESTIONS.topicName(),
+                            "json-1".getBytes(StandardCharsets.UTF_8),
+                            "{\"text\": \"Who wrote this in JSON?\", \"options\": {\"searchResultCount\": 2}}".getBytes(StandardCharsets.UTF_8));
+                    json.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+                    producer.send(json).get(30, TimeUnit.SECONDS);
                 }
                 send(producer, "q-" + i, BatchQuestion.newBuilder().setText("Question number " + i + "?").build().toByteArray());
             }
@@ -90,7 +96,7 @@ class BatchAnswererTest {
         assertThat(StandInRetrieval.running.get()).as("questions in flight while searches are held").isEqualTo(3);
         StandInRetrieval.gate.countDown();
 
-        Set<String> expected = new java.util.HashSet<>(Set.of("poison-1", "empty-1", "mismatch-1"));
+        Set<String> expected = new java.util.HashSet<>(Set.of("poison-1", "empty-1", "mismatch-1", "json-1"));
         for (int i = 0; i < questions; i++) {
             expected.add("q-" + i);
         }
@@ -120,6 +126,7 @@ class BatchAnswererTest {
             });
             assertThat(a.getStatus().getOverallState()).isEqualTo(StageState.STAGE_STATE_DEGRADED);
         }
+        assertThat(byKey.get("json-1").getAnswer().getText()).isEqualTo("Evidence about Who wrote this in JSON?");
         // a rejected record whose key is a usable id still gets an answer: an error, so a waiting producer is told
         assertThat(byKey.get("poison-1").getError().getCode()).isEqualTo(Code.INVALID_ARGUMENT);
         assertThat(byKey.get("empty-1").getError().getCode()).isEqualTo(Code.INVALID_ARGUMENT);
