@@ -16,8 +16,18 @@ public final class Kustomize {
     private Kustomize() {
     }
 
-    /** The kubectl binary on PATH (or {@code KUBECTL}), if any. */
+    /**
+     * The kubectl binary: {@code -Dmesh.kubectl=PATH} or {@code KUBECTL}, else the first on PATH;
+     * {@code -Dmesh.kubectl=none} acts as if there were none (to see the skips).
+     */
     public static Optional<Path> kubectl() {
+        String property = System.getProperty("mesh.kubectl", "");
+        if (property.equals("none")) {
+            return Optional.empty();
+        }
+        if (!property.isBlank()) {
+            return Optional.of(Path.of(property));
+        }
         String explicit = System.getenv("KUBECTL");
         if (explicit != null && !explicit.isBlank() && Files.isExecutable(Path.of(explicit))) {
             return Optional.of(Path.of(explicit));

@@ -30,6 +30,7 @@ import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -102,6 +103,7 @@ class OverlayTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kustomizations")
     void imagesComeFromTheImagesTransformerWithATag(String k) {
+        Assumptions.assumeTrue(Kustomize.available(), "kubectl is not on PATH: the images transformer did not run");
         for (Workload w : Rendered.manifests(k).workloads()) {
             for (Container c : w.template().getSpec().getContainers()) {
                 assertThat(c.getImage()).as(w.name()).matches(".*/(gateway|decoder-service|encoder-service|retrieval-tool|reward-ranker):[\\w.-]+");
@@ -121,6 +123,8 @@ class OverlayTest {
         assertThat(m.workloads()).allSatisfy(w -> assertThat(w.replicas()).as(w.name()).isEqualTo(1));
         assertThat(m.all(KafkaNodePool.class)).allSatisfy(p -> assertThat(p.getSpec().getStorage().getType()).isEqualTo("ephemeral"));
         assertThat(m.all(ServiceMonitor.class)).isEmpty();
+        assertThat(m.workloads()).allSatisfy(w -> assertThat(MeshChecks.env(w.template().getSpec().getContainers().getFirst()))
+                .as(w.name() + ": no collector locally, traces stay off").doesNotContainKey("MESH_OTEL_DISABLED"));
         assertThat(m.objects()).allSatisfy(o -> {
             if (!o.getKind().equals("Namespace")) {
                 assertThat(o.getMetadata().getNamespace()).isEqualTo("sparrow-mesh");
@@ -181,9 +185,13 @@ class OverlayTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("observed")
-    void everyServiceIsScrapedAtQMetrics(String k) {
+    void everyServiceIsScrapedAtQMetricsAndExportsTraces(String k) {
         Manifests m = Rendered.manifests(k);
         for (MeshService s : MeshLayout.SERVICES) {
+            var env = MeshChecks.env(container(m, s.name()));
+            assertThat(env).as(s.name()).containsEntry("MESH_OTEL_DISABLED", "false").containsKey("MESH_OTEL_ENDPOINT");
+            assertThat(ServiceConfig.read(s.properties(MeshLayout.repo())).environment()).as(s.name())
+                    .contains("MESH_OTEL_DISABLED", "MESH_OTEL_ENDPOINT");
             Service svc = m.named(Service.class, s.name()).orElseThrow();
             assertThat(m.all(ServiceMonitor.class)).as(s.name()).anyMatch(sm ->
                     MeshChecks.selects(sm.getSpec().getSelector().getMatchLabels(), svc.getMetadata().getLabels())

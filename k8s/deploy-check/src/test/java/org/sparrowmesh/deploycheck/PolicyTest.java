@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -151,12 +153,10 @@ class PolicyTest {
     @Test
     void aMissingOrExtraTopicIsRejected() {
         Manifests base = Rendered.fresh("base");
-        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new java.util.ArrayList<>(base.objects());
-        objects.removeIf(o -> o instanceof KafkaTopic t && t.getSpec().getTopicName().equals("mesh.dlq"));
+        Manifests m = without(base, o -> o instanceof KafkaTopic t && t.getSpec().getTopicName().equals("mesh.dlq"));
         KafkaTopic extra = base.all(KafkaTopic.class).stream()
                 .filter(t -> t.getSpec().getTopicName().equals("mesh.turns")).findFirst().orElseThrow();
         extra.getSpec().setTopicName("mesh.turnz");
-        Manifests m = new Manifests("broken", objects);
         assertThat(MeshChecks.topics(m, designTopics())).containsExactlyInAnyOrder(
                 "KafkaTopic mesh.turnz is not a topic of DESIGN §4",
                 "DESIGN §4 topic mesh.turns has no KafkaTopic",
@@ -166,11 +166,8 @@ class PolicyTest {
     @Test
     void aMissingAllowOrAnOpenServiceIsRejected() {
         Manifests base = Rendered.fresh("base");
-        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new java.util.ArrayList<>(base.objects());
-        objects.removeIf(o -> o instanceof NetworkPolicy p && p.getMetadata().getName().equals("encoder"));
-        NetworkPolicy ranker = base.named(NetworkPolicy.class, "ranker").orElseThrow();
-        ranker.getSpec().getIngress().getFirst().setFrom(List.of());
-        Manifests m = new Manifests("broken", objects);
+        Manifests m = without(base, o -> o instanceof NetworkPolicy p && p.getMetadata().getName().equals("encoder"));
+        base.named(NetworkPolicy.class, "ranker").orElseThrow().getSpec().getIngress().getFirst().setFrom(List.of());
         assertThat(MeshChecks.networkPolicies(m)).containsExactlyInAnyOrder(
                 "call retrieval → encoder:7702 is not allowed into encoder",
                 "call ranker → encoder:7702 is not allowed into encoder",
@@ -179,11 +176,15 @@ class PolicyTest {
 
     @Test
     void withoutDenyAllEverythingWouldBeOpen() {
-        Manifests base = Rendered.fresh("base");
-        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = new java.util.ArrayList<>(base.objects());
-        objects.removeIf(o -> o instanceof NetworkPolicy p && p.getMetadata().getName().equals("default-deny-all"));
-        assertThat(MeshChecks.networkPolicies(new Manifests("broken", objects)))
+        Manifests m = without(Rendered.fresh("base"),
+                o -> o instanceof NetworkPolicy p && p.getMetadata().getName().equals("default-deny-all"));
+        assertThat(MeshChecks.networkPolicies(m))
                 .containsExactly("no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules)");
+    }
+
+    /** The same objects (shared, so later mutations show) less those matching {@code drop}. */
+    private static Manifests without(Manifests m, Predicate<HasMetadata> drop) {
+        return new Manifests(m.source() + " (broken)", m.objects().stream().filter(drop.negate()).toList());
     }
 
     private static void setEnv(Container c, String name, String value) {
