@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.sparrowmesh.proto.v1.BatchAnswer;
 import org.sparrowmesh.proto.v1.Snippet;
+import org.sparrowmesh.proto.v1.StageState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -209,6 +210,12 @@ final class BatchCommand implements Callable<Integer> {
         if (a.hasStatus()) {
             line.put("status", a.getStatus().getOverallState().name().replace("STAGE_STATE_", "").toLowerCase());
             line.put("seconds", a.getStatus().getTotalDuration().getSeconds() + a.getStatus().getTotalDuration().getNanos() / 1e9);
+            List<String> degraded = a.getStatus().getStagesList().stream()
+                    .filter(st -> st.getState() == StageState.STAGE_STATE_DEGRADED || st.getState() == StageState.STAGE_STATE_FAILED)
+                    .map(st -> st.getStage().name().replace("STAGE_", "").toLowerCase() + ": " + st.getReason()).toList();
+            if (!degraded.isEmpty()) {
+                line.put("degraded", degraded);
+            }
         }
         line.put("candidates", a.getCandidatesCount());
         line.put("answered_by", a.getAnsweredBy());
