@@ -240,6 +240,24 @@ public final class MeshChecks {
             if (!declared) {
                 v.add(w.get().kind() + " " + s.name() + ": container does not declare port grpc " + s.port());
             }
+            Map<String, String> env = env(main);
+            String at = w.get().kind() + " " + s.name();
+            // the services bind 127.0.0.1 unless told otherwise: probes and peers would never reach them
+            if (!"0.0.0.0".equals(env.get("MESH_BIND_HOST"))) {
+                v.add(at + ": MESH_BIND_HOST is not 0.0.0.0 (the service would listen on loopback only)");
+            }
+            // unset, each peer defaults to 127.0.0.1, i.e. the pod itself
+            for (Call call : DESIGN_CALLS) {
+                if (call.from().equals(s.name())) {
+                    String peer = "MESH_" + call.to().toUpperCase(java.util.Locale.ROOT);
+                    if (!env.containsKey(peer + "_HOST") || !String.valueOf(call.port()).equals(env.get(peer + "_PORT"))) {
+                        v.add(at + ": calls " + call.to() + " (DESIGN §1) but sets no " + peer + "_HOST / " + peer + "_PORT=" + call.port());
+                    }
+                }
+            }
+            if (KAFKA_CLIENTS.contains(s.name()) && !env.containsKey("MESH_KAFKA_BOOTSTRAP")) {
+                v.add(at + ": uses Kafka (DESIGN §4) but sets no MESH_KAFKA_BOOTSTRAP");
+            }
         }
         for (Workload w : m.workloads()) {
             for (Container c : w.template().getSpec().getContainers()) {

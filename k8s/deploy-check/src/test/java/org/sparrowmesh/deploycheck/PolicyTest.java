@@ -125,8 +125,21 @@ class PolicyTest {
         setEnv(container(m, "retrieval"), "MESH_KAFKA_BOOTSTRAP", "kafka-kafka-bootstrap:9092");
         assertThat(MeshChecks.peers(m)).containsExactlyInAnyOrder(
                 "Deployment gateway, MESH_RANKER_HOST=ranker: Service ranker has no port 7705",
+                "Deployment gateway: calls ranker (DESIGN §1) but sets no MESH_RANKER_HOST / MESH_RANKER_PORT=7704",
                 "StatefulSet retrieval, MESH_ENCODER_HOST=encodr: no Service named encodr",
                 "StatefulSet retrieval: MESH_KAFKA_BOOTSTRAP names cluster kafka, which is not in the manifests");
+    }
+
+    @Test
+    void aServiceOnLoopbackOrAPeerLeftToItsDefaultIsRejected() {
+        Manifests m = Rendered.fresh("base");
+        container(m, "encoder").getEnv().removeIf(e -> e.getName().equals("MESH_BIND_HOST"));
+        container(m, "ranker").getEnv().removeIf(e -> e.getName().equals("MESH_ENCODER_HOST"));
+        container(m, "gateway").getEnv().removeIf(e -> e.getName().equals("MESH_KAFKA_BOOTSTRAP"));
+        assertThat(MeshChecks.peers(m)).containsExactlyInAnyOrder(
+                "Deployment encoder: MESH_BIND_HOST is not 0.0.0.0 (the service would listen on loopback only)",
+                "Deployment ranker: calls encoder (DESIGN §1) but sets no MESH_ENCODER_HOST / MESH_ENCODER_PORT=7702",
+                "Deployment gateway: uses Kafka (DESIGN §4) but sets no MESH_KAFKA_BOOTSTRAP");
     }
 
     @Test
