@@ -19,6 +19,7 @@ final class PartitionProgress {
 
     /** Offset → output records once the question is done; null while it is still being answered. */
     private final TreeMap<Long, List<ProducerRecord<byte[], byte[]>>> offsets = new TreeMap<>();
+    private long highestPolled = -1;
 
     /** What one transaction takes from a partition: the records of its finished prefix and the next offset. */
     record Committable(List<ProducerRecord<byte[], byte[]>> records, long nextOffset, int questions) {
@@ -26,9 +27,11 @@ final class PartitionProgress {
 
     /** A record was polled at {@code offset}; offsets arrive in increasing order. */
     void polled(long offset) {
-        if (!offsets.isEmpty() && offset <= offsets.lastKey()) {
-            throw new IllegalStateException("offset " + offset + " polled after " + offsets.lastKey());
+        // a consumer that went back (an offset reset) would answer questions twice: the session restarts instead
+        if (offset <= highestPolled) {
+            throw new IllegalStateException("offset " + offset + " polled after " + highestPolled);
         }
+        highestPolled = offset;
         offsets.put(offset, null);
     }
 
