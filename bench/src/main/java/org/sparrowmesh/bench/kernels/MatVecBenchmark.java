@@ -47,6 +47,8 @@ public class MatVecBenchmark {
     private int columns;
     private float[] x;
     private float[] out;
+    private float[][] singleIn;
+    private float[][] singleOut;
     private float[][] batchIn;
     private float[][] batchOut;
 
@@ -80,6 +82,8 @@ public class MatVecBenchmark {
             x[i] = (float) random.nextGaussian();
         }
         out = new float[rows];
+        singleIn = new float[][] {x};
+        singleOut = new float[][] {out};
         batchIn = new float[8][];
         batchOut = new float[8][rows];
         for (int b = 0; b < 8; b++) {
@@ -93,21 +97,17 @@ public class MatVecBenchmark {
         return weights.dot(0, x, 0, columns);
     }
 
-    /** W @ x, one thread. */
+    /** W @ x, one thread, as the forward pass does it (four-row tiles where the type has them). */
     @Benchmark
     public float[] matVec() {
-        for (int r = 0; r < rows; r++) {
-            out[r] = weights.dot((long) r * columns, x, 0, columns);
-        }
+        weights.matmul(0, rows, columns, singleIn, 1, singleOut);
         return out;
     }
 
     /** W @ X for 8 sequences in one pass over W, one thread. */
     @Benchmark
     public float[][] matVecBatch8() {
-        for (int r = 0; r < rows; r++) {
-            weights.dotRows(r, columns, batchIn, 8, batchOut);
-        }
+        weights.matmul(0, rows, columns, batchIn, 8, batchOut);
         return batchOut;
     }
 }

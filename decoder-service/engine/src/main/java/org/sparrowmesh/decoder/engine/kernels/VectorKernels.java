@@ -4,9 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * API at the machine's preferred width (512-bit with AVX-512, 256 with AVX2, 128 with NEON).
  * Loaded only when {@link KernelProvider} found the {@code jdk.incubator.vector} module.
  *
- * <p>Each kernel has a "×4" form that reads a weight block once and multiplies it with four
- * activation rows: in a batched step every weight byte then leaves memory once per step, not
+ * <p>Q8_0 and Q4_0 live in {@link TileKernels} (four weight rows at a time). Each kernel here has a
+ * "×4" form that reads a weight block once and multiplies it with four activation rows: in a batched step every weight byte then leaves memory once per step, not
  * once per sequence. A single-row kernel adds in exactly the order of its ×4 form, so a sequence
  * gets bit-identical logits alone or in any batch. Sums use FMA in vector lanes, so results
  * differ from the scalar reference in the last bits (the order of additions), not more.
@@ -26,7 +24,6 @@ public final class VectorKernels {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Bytes with as many lanes as {@link #F}: one load converts into one float vector. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
-    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
@@ -135,124 +132,6 @@ public final class VectorKernels {
         out[3] = s3;
     }
 
-    // ---- Q8_0: blocks of 32 = f16 d + 32 × int8 (34 bytes) ------------------------------------
-
-    /** Σ over {@code blocks} Q8_0 blocks from block {@code firstBlock} with x[xOffset…]. */
-    public static float dotQ8_0(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
-        int step = F.length();
-        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = (firstBlock + b) * 34;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            int xi = xOffset + b * 32;
-            // vectors in pairs: the first of each pair into `even`, the second into `odd` (no branch)
-            for (int j = 0; j < 32; j += 2 * step) {
-                FloatVector w0 = q8(data, at + 2 + j).mul(d);
-                FloatVector w1 = q8(data, at + 2 + j + step).mul(d);
-                even = w0.fma(FloatVector.fromArray(F, x, xi + j), even);
-                odd = w1.fma(FloatVector.fromArray(F, x, xi + j + step), odd);
-            }
-        }
-        return sum(even.add(odd));
-    }
-
-    /** Four activation rows against one Q8_0 weight row: each block is decoded once. */
-    public static void dotQ8_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
-            int xOffset, int blocks, float[] out) {
-        checkActivations(xOffset, blocks * 32, x0, x1, x2, x3);
-        int step = F.length();
-        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
-        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = (firstBlock + b) * 34;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            int xi = xOffset + b * 32;
-            for (int j = 0; j < 32; j += 2 * step) {
-                FloatVector w0 = q8(data, at + 2 + j).mul(d);
-                FloatVector w1 = q8(data, at + 2 + j + step).mul(d);
-                e0 = w0.fma(FloatVector.fromArray(F, x0, xi + j), e0);
-                o0 = w1.fma(FloatVector.fromArray(F, x0, xi + j + step), o0);
-                e1 = w0.fma(FloatVector.fromArray(F, x1, xi + j), e1);
-                o1 = w1.fma(FloatVector.fromArray(F, x1, xi + j + step), o1);
-                e2 = w0.fma(FloatVector.fromArray(F, x2, xi + j), e2);
-                o2 = w1.fma(FloatVector.fromArray(F, x2, xi + j + step), o2);
-                e3 = w0.fma(FloatVector.fromArray(F, x3, xi + j), e3);
-                o3 = w1.fma(FloatVector.fromArray(F, x3, xi + j + step), o3);
-            }
-        }
-        out[0] = sum(e0.add(o0));
-        out[1] = sum(e1.add(o1));
-        out[2] = sum(e2.add(o2));
-        out[3] = sum(e3.add(o3));
-    }
-
-    private static FloatVector q8(MemorySegment data, long at) {
-        return (FloatVector) ByteVector.fromMemorySegment(B, data, at, LE).convertShape(VectorOperators.B2F, F, 0);
-    }
-
-    // ---- Q4_0: blocks of 32 = f16 d + 16 bytes; low nibbles are values 0..15, high 16..31 ----
-    // Low nibbles accumulate into one register, high nibbles into the other.
-
-    /** Σ over {@code blocks} Q4_0 blocks. */
-    public static float dotQ4_0(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
-        int step = F.length();
-        FloatVector lowSum = FloatVector.zero(F), highSum = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = (firstBlock + b) * 18;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            int xi = xOffset + b * 32;
-            for (int j = 0; j < 16; j += step) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
-                FloatVector low = nibbles(q.and((byte) 0x0F)).mul(d);
-                FloatVector high = nibbles(q.lanewise(VectorOperators.LSHR, 4)).mul(d);
-                lowSum = low.fma(FloatVector.fromArray(F, x, xi + j), lowSum);
-                highSum = high.fma(FloatVector.fromArray(F, x, xi + 16 + j), highSum);
-            }
-        }
-        return sum(lowSum.add(highSum));
-    }
-
-    public static void dotQ4_0x4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
-            int xOffset, int blocks, float[] out) {
-        checkActivations(xOffset, blocks * 32, x0, x1, x2, x3);
-        int step = F.length();
-        FloatVector l0 = FloatVector.zero(F), l1 = FloatVector.zero(F), l2 = FloatVector.zero(F), l3 = FloatVector.zero(F);
-        FloatVector h0 = FloatVector.zero(F), h1 = FloatVector.zero(F), h2 = FloatVector.zero(F), h3 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            long at = (firstBlock + b) * 18;
-            float d = Float.float16ToFloat(data.get(F16, at));
-            int xi = xOffset + b * 32;
-            for (int j = 0; j < 16; j += step) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
-                FloatVector low = nibbles(q.and((byte) 0x0F)).mul(d);
-                FloatVector high = nibbles(q.lanewise(VectorOperators.LSHR, 4)).mul(d);
-                l0 = low.fma(FloatVector.fromArray(F, x0, xi + j), l0);
-                l1 = low.fma(FloatVector.fromArray(F, x1, xi + j), l1);
-                l2 = low.fma(FloatVector.fromArray(F, x2, xi + j), l2);
-                l3 = low.fma(FloatVector.fromArray(F, x3, xi + j), l3);
-                h0 = high.fma(FloatVector.fromArray(F, x0, xi + 16 + j), h0);
-                h1 = high.fma(FloatVector.fromArray(F, x1, xi + 16 + j), h1);
-                h2 = high.fma(FloatVector.fromArray(F, x2, xi + 16 + j), h2);
-                h3 = high.fma(FloatVector.fromArray(F, x3, xi + 16 + j), h3);
-            }
-        }
-        out[0] = sum(l0.add(h0));
-        out[1] = sum(l1.add(h1));
-        out[2] = sum(l2.add(h2));
-        out[3] = sum(l3.add(h3));
-    }
-
-    /**
-     * Checks the four activation ranges once, up front: C2 then drops the per-load range checks in
-     * the block loop (about +25% for the ×4 kernels in a probe).
-     */
-    private static void checkActivations(int offset, int length, float[] x0, float[] x1, float[] x2, float[] x3) {
-        java.util.Objects.checkFromIndexSize(offset, length, x0.length);
-        java.util.Objects.checkFromIndexSize(offset, length, x1.length);
-        java.util.Objects.checkFromIndexSize(offset, length, x2.length);
-        java.util.Objects.checkFromIndexSize(offset, length, x3.length);
-    }
-
     /**
      * Σ of the lanes in lane order. Not reduceLanes(ADD): its order is unspecified and differs
      * between the interpreter's fallback and compiled code, and a kernel must give the same bits
@@ -264,10 +143,5 @@ public final class VectorKernels {
             s += v.lane(i);
         }
         return s;
-    }
-
-    /** Nibbles 0..15 as floats −8..7. */
-    private static FloatVector nibbles(ByteVector q) {
-        return (FloatVector) q.sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
     }
 }

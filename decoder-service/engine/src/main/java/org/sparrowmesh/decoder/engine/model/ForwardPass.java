@@ -227,25 +227,29 @@ public final class ForwardPass implements AutoCloseable {
         matmul.in = in;
         matmul.batchSize = batchSize;
         matmul.n = n;
-        pool.parallelFor(rows, matmul);
+        matmul.rows = rows;
+        pool.parallelFor((rows + MatmulTask.ROWS_PER_TASK - 1) / MatmulTask.ROWS_PER_TASK, matmul);
         matmul.out = null;
         matmul.in = null;
         matmul.weight = null;
     }
 
-    /** Rows [start, end) of W @ X for every entry: a weight row is read once, used B times. */
+    /**
+     * Groups [start, end) of four rows of W @ X for every entry: a weight row is read once per
+     * step, used B times. Groups of four because the tiled kernels take four rows at a time.
+     */
     private static final class MatmulTask implements WorkerPool.RangeTask {
+        static final int ROWS_PER_TASK = 4;
         float[][] out;
         FloatTensor weight;
         float[][] in;
         int batchSize;
         int n;
+        int rows;
 
         @Override
         public void run(int start, int end) {
-            for (int r = start; r < end; r++) {
-                weight.dotRows(r, n, in, batchSize, out);
-            }
+            weight.matmul(start * ROWS_PER_TASK, Math.min(rows, end * ROWS_PER_TASK), n, in, batchSize, out);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
 import org.sparrowmesh.decoder.engine.kernels.RowKernel;
+import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
  * A read-only view of a tensor's values as floats, whatever its storage type: each subclass
@@ -72,10 +73,54 @@ public abstract class FloatTensor {
         }
     }
 
+    /**
+     * Rows [rowStart, rowEnd) of W @ X for a batch: {@code out[b][row] = Σ_j this[row·n + j] ·
+     * in[b][j]} — what one worker does with its share of a matrix product. With a {@link
+     * #tileKernel()} the rows go four at a time against four entries at a time (each decoded
+     * weight block used for four entries, each activation load for four rows); the entries
+     * outermost, so a group of four activation rows stays in L1 while the chunk's weight rows
+     * stream past it. Bit-identical to {@link #dot} per entry either way.
+     */
+    public void matmul(int rowStart, int rowEnd, int n, float[][] in, int batchSize, float[][] out) {
+        TileKernel tiles = tileKernel();
+        int unit = kernelUnit();
+        if (tiles == null || n % unit != 0) {
+            for (int r = rowStart; r < rowEnd; r++) {
+                dotRows(r, n, in, batchSize, out);
+            }
+            return;
+        }
+        int blocks = n / unit;
+        Objects.checkFromToIndex((long) rowStart * n, (long) rowEnd * n, size());
+        MemorySegment data = kernelData();
+        int fullEnd = rowStart + (rowEnd - rowStart) / 4 * 4;
+        int e = 0;
+        for (; e + 4 <= batchSize; e += 4) {
+            for (int r = rowStart; r < fullEnd; r += 4) {
+                tiles.rows4x4(data, (long) r * blocks, blocks, in, e, blocks, out, r);
+            }
+        }
+        for (; e < batchSize; e++) {
+            for (int r = rowStart; r < fullEnd; r += 4) {
+                tiles.rows4(data, (long) r * blocks, blocks, in[e], blocks, out[e], r);
+            }
+        }
+        for (int r = fullEnd; r < rowEnd; r++) {
+            for (int b = 0; b < batchSize; b++) {
+                out[b][r] = tiles.dot(data, (long) r * blocks, in[b], 0, blocks);
+            }
+        }
+    }
+
     private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
 
     /** The Vector API kernel of this type when the provider enabled it, else null (scalar reference). */
     RowKernel rowKernel() {
+        return null;
+    }
+
+    /** The register-tiled kernel of this type when the provider enabled it, else null. */
+    TileKernel tileKernel() {
         return null;
     }
 

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
 import org.sparrowmesh.decoder.engine.kernels.RowKernel;
+import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
  * Q4_0: blocks of 32 values in 18 bytes — an F16 scale {@code d}, then 16 bytes whose low nibbles
@@ -50,5 +51,13 @@ public final class Q4_0Tensor extends BlockTensor {
     @Override
     RowKernel rowKernel() {
         return KERNEL;
+    }
+
+    private static final TileKernel TILES =
+            KernelProvider.vectorEnabled() ? TileKernel.VECTOR_Q4_0 : null;
+
+    @Override
+    TileKernel tileKernel() {
+        return TILES;
     }
 }

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
 import org.sparrowmesh.decoder.engine.kernels.RowKernel;
+import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
  * Q8_0: blocks of 32 values in 34 bytes — an F16 scale {@code d}, then 32 signed bytes {@code q};
@@ -44,5 +45,13 @@ public final class Q8_0Tensor extends BlockTensor {
     @Override
     RowKernel rowKernel() {
         return KERNEL;
+    }
+
+    private static final TileKernel TILES =
+            KernelProvider.vectorEnabled() ? TileKernel.VECTOR_Q8_0 : null;
+
+    @Override
+    TileKernel tileKernel() {
+        return TILES;
     }
 }

@@ -58,41 +58,6 @@ class VectorKernelsTest {
     }
 
     @Test
-    void quantizedKernelsMatchTheScalarReferenceAndTheirFourRowForms() {
-        Random random = new Random(SEED + 2);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
-            for (int blocks : new int[] {1, 2, 3, 7, 64, 176}) {
-                int n = blocks * 32;
-                byte[] bytes = Quantizer.quantize(type, gaussian(random, n));
-                MemorySegment data = MemorySegment.ofArray(bytes);
-                FloatTensor view = FloatTensor.of(type, data);
-                float[] w = new float[n];
-                for (int i = 0; i < n; i++) {
-                    w[i] = view.getFloat(i);
-                }
-                float[][] x = new float[4][];
-                float[] single = new float[4];
-                for (int b = 0; b < 4; b++) {
-                    x[b] = gaussian(random, n);
-                    single[b] = type == GgmlType.Q8_0
-                            ? VectorKernels.dotQ8_0(data, 0, x[b], 0, blocks)
-                            : VectorKernels.dotQ4_0(data, 0, x[b], 0, blocks);
-                    double[] reference = reference(w, x[b], 0, n);
-                    assertThat((double) single[b]).as("%s n=%d seed %d", type, n, SEED + 2)
-                            .isCloseTo(reference[0], tolerance(reference[1]));
-                }
-                float[] four = new float[4];
-                if (type == GgmlType.Q8_0) {
-                    VectorKernels.dotQ8_0x4(data, 0, x[0], x[1], x[2], x[3], 0, blocks, four);
-                } else {
-                    VectorKernels.dotQ4_0x4(data, 0, x[0], x[1], x[2], x[3], 0, blocks, four);
-                }
-                assertThat(four).as("%s ×4 equals single, n=%d", type, n).containsExactly(single);
-            }
-        }
-    }
-
-    @Test
     void dotRowsOfABatchEqualsDotPerEntryBitForBit() {
         Random random = new Random(SEED + 3);
         int rows = 5;

@@ -4,17 +4,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.sparrowmesh.decoder.engine.SharedTestData;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.gguf.ModelShape;
+import org.sparrowmesh.decoder.engine.gguf.RandomModel;
 
 /** A decode step in steady state allocates nothing, on the calling thread or the workers. */
 class AllocationTest {
 
+    @TempDir
+    Path dir;
+
     @Test
     void batchedDecodeStepsAllocateNothingOnceWarm() throws Exception {
+        assertStepsAllocateNothing(SharedTestData.stories260K());
+    }
+
+    /** Q8_0 and Q4_0 weights go through the tiled kernels (4 × 4 for four of the samples, 4 × 1 for the fifth). */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void quantizedModelsAllocateNothingOnceWarm(GgmlType type) throws Exception {
+        ModelShape shape = ModelShape.llama(256, 2, 4, 2, 512);
+        Path model = new RandomModel(shape, type, 11, false).write(dir.resolve(type + ".gguf"), SharedTestData.stories260K());
+        assertStepsAllocateNothing(model);
+    }
+
+    private static void assertStepsAllocateNothing(Path model) throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (GGUFFile gguf = GGUFFile.open(SharedTestData.stories260K());
+        try (GGUFFile gguf = GGUFFile.open(model);
                 ForwardPass pass = new ForwardPass(Llama.load(gguf), 8)) {
             InferenceState parent = pass.newState(2048);
             parent.cache().reserve(2048);
@@ -34,7 +58,7 @@ class AllocationTest {
                 decodeStep(pass, batch, samples, step);
             }
             long allocated = allocated(threads, ids) - before;
-            assertThat(allocated).as("bytes allocated by 40 decode steps of 5 samples").isZero();
+            assertThat(allocated).as("bytes allocated by 40 decode steps of 5 samples of %s", model.getFileName()).isZero();
         }
     }
 

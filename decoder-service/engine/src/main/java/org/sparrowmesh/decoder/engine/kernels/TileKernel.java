@@ -1,0 +1,59 @@
+package org.sparrowmesh.decoder.engine.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The register-tiled matrix product of one block-quantized weight type ({@link TileKernels}):
+ * four rows against one or four activation rows, and one row against one for the leftovers.
+ * Every shape adds in the same order per (row, activation) pair, so results never depend on the
+ * batch a sequence is in. Rows are {@code rowBlocks} blocks apart in {@code data}.
+ */
+public interface TileKernel {
+
+    /** One row from block {@code first} against x[xOffset…], over {@code blocks} blocks. */
+    float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks);
+
+    /** Rows row…row+3 (the first from block {@code first}) against x: into out[row…row+3]. */
+    void rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks, float[] out, int row);
+
+    /** Rows row…row+3 against in[e…e+3]: into out[e + i][row…row+3]. */
+    void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks, float[][] out, int row);
+
+    /** Q8_0. Touch only when {@link KernelProvider#vectorEnabled()}. */
+    TileKernel VECTOR_Q8_0 = new TileKernel() {
+        @Override
+        public float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
+            return TileKernels.dotQ8_0(data, first, x, xOffset, blocks);
+        }
+
+        @Override
+        public void rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks, float[] out, int row) {
+            TileKernels.q8_0Rows4(data, first, rowBlocks, x, blocks, out, row);
+        }
+
+        @Override
+        public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
+                float[][] out, int row) {
+            TileKernels.q8_0Rows4x4(data, first, rowBlocks, in, e, blocks, out, row);
+        }
+    };
+
+    /** Q4_0. Touch only when {@link KernelProvider#vectorEnabled()}. */
+    TileKernel VECTOR_Q4_0 = new TileKernel() {
+        @Override
+        public float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
+            return TileKernels.dotQ4_0(data, first, x, xOffset, blocks);
+        }
+
+        @Override
+        public void rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks, float[] out, int row) {
+            TileKernels.q4_0Rows4(data, first, rowBlocks, x, blocks, out, row);
+        }
+
+        @Override
+        public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
+                float[][] out, int row) {
+            TileKernels.rows4x4(TileKernels::decodeQ4_0Rows4, data, first, rowBlocks, in, e, blocks, out, row);
+        }
+    };
+}
