@@ -166,7 +166,7 @@ public class BatchAnswerer {
         if (c != null) {
             c.wakeup();
         }
-        thread.join(TimeUnit.SECONDS.toMillis(20));
+        thread.join(TimeUnit.SECONDS.toMillis(12));
     }
 
     /** The name this instance writes into {@code BatchAnswer.answered_by}. */
@@ -232,7 +232,8 @@ public class BatchAnswerer {
         } finally {
             dropAll();
             consumer = null;
-            closeQuietly(c::close);
+            // bounded: with the broker gone, leaving the group must not hold up the gateway's shutdown
+            closeQuietly(() -> c.close(Duration.ofSeconds(5)));
             KafkaProducer<byte[], byte[]> p = producer;
             closeQuietly(() -> p.close(Duration.ofSeconds(5)));
         }
