@@ -89,10 +89,7 @@ class BatchAnswererTest {
         }
 
         // the window fills up to its limit and no further while every search is held
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (StandInRetrieval.running.get() < 3 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        assertThat(StandInRetrieval.arrivals.await(30, TimeUnit.SECONDS)).as("three searches arrive").isTrue();
         assertThat(StandInRetrieval.running.get()).as("questions in flight while searches are held").isEqualTo(3);
         StandInRetrieval.gate.countDown();
 

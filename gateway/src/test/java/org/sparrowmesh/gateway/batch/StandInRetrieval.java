@@ -30,6 +30,8 @@ public class StandInRetrieval implements QuarkusTestResourceLifecycleManager {
     static final AtomicInteger peak = new AtomicInteger();
     static final AtomicInteger total = new AtomicInteger();
     static volatile CountDownLatch gate = new CountDownLatch(1);
+    /** Counted down by each search that arrives: while the gate is shut, arrivals are the searches held. */
+    static final CountDownLatch arrivals = new CountDownLatch(3);
     private static Server server;
 
     @Override
@@ -41,6 +43,7 @@ public class StandInRetrieval implements QuarkusTestResourceLifecycleManager {
                         public void search(SearchRequest request, StreamObserver<SearchResponse> response) {
                             peak.accumulateAndGet(running.incrementAndGet(), Math::max);
                             total.incrementAndGet();
+                            arrivals.countDown();
                             try {
                                 if (!gate.await(60, TimeUnit.SECONDS)) {
                                     throw new IllegalStateException("the test never opened the gate");
