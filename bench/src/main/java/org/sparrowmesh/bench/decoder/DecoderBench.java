@@ -62,6 +62,9 @@ public final class DecoderBench implements Callable<Integer> {
     @Option(names = "--samples", split = ",", defaultValue = "1,2,4,8,16", description = "Sample counts of the batched decode (default ${DEFAULT-VALUE}).")
     List<Integer> sampleCounts;
 
+    @Option(names = "--threads", defaultValue = "0", description = "Threads of the worker pool (default: one per core).")
+    int threads;
+
     @Option(names = "--json", description = "Print one JSON document on stdout (the table goes to stderr).")
     boolean json;
 
@@ -73,7 +76,7 @@ public final class DecoderBench implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(cache);
         List<Map<String, Object>> results = new ArrayList<>();
-        try (WorkerPool pool = WorkerPool.sizedToCores()) {
+        try (WorkerPool pool = threads > 0 ? new WorkerPool(threads) : WorkerPool.sizedToCores()) {
             double bandwidth = MemoryBandwidth.readBytesPerSecond(pool, 1L << 30, 5);
             log("kernels: %s; threads: %d; memory read bandwidth: %.2f GB/s", KernelProvider.description(),
                     pool.parallelism(), bandwidth / 1e9);
