@@ -87,10 +87,11 @@ public final class CudaDriver {
         }
     }
 
-    /** The first stack frame outside this package's driver class: the file:line that made the call. */
+    /** The project's first stack frame outside this class: the file:line that made the call. */
     private static String callSite() {
         return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().equals(CudaDriver.class.getName()))
+                .filter(f -> !f.getClassName().equals(CudaDriver.class.getName())
+                        && f.getClassName().startsWith("org.sparrowmesh."))
                 .findFirst()
                 .map(f -> f.getFileName() + ":" + f.getLineNumber())
                 .orElse(null));
