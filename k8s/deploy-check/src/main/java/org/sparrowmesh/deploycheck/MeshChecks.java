@@ -66,8 +66,7 @@ public final class MeshChecks {
      * Keys an overlay sets that the services do not read yet, each with the issue that brings it.
      * A test checks they are still absent from application.properties, so the list cannot go stale.
      */
-    public static final Map<String, Map<String, String>> PENDING_KEYS = Map.of(
-            "decoder", Map.of("mesh.decoder.backend", "issue #6: CUDA backend"));
+    public static final Map<String, Map<String, String>> PENDING_KEYS = Map.of(); // mesh.decoder.backend: read since issue #6
 
     /** Variables every JVM container may set, whatever the service reads. */
     static final Set<String> JVM_VARIABLES = Set.of("JDK_JAVA_OPTIONS", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIVER_CAPABILITIES");

@@ -15,6 +15,13 @@ public interface DecoderConfig {
     /** The GGUF model: a path, an https URL or hf://owner/repo/file.gguf; unset: no model, the service still runs. */
     Optional<String> model();
 
+    /**
+     * auto, cpu or cuda: auto uses a CUDA device when one is present, else the CPU; cuda without a
+     * device fails the start with the reason.
+     */
+    @WithDefault("auto")
+    String backend();
+
     /** Positions per sequence (prompt + generated); capped at the model's trained context. */
     @WithDefault("2048")
     int contextSize();

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.sparrowmesh.decoder.engine.chat.ChatTemplate;
+import org.sparrowmesh.decoder.engine.cuda.CudaDevice;
+import org.sparrowmesh.decoder.engine.cuda.DecoderBackend;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
@@ -34,6 +36,7 @@ import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
 public class DecoderRuntime {
 
     private static final Logger LOG = Logger.getLogger(DecoderRuntime.class);
+    private static final String BACKEND_KEY = "mesh.decoder.backend";
 
     private final DecoderConfig config;
     private final DecoderMetrics metrics;
@@ -46,6 +49,14 @@ public class DecoderRuntime {
     }
 
     void onStart(@Observes StartupEvent event) {
+        // mesh.decoder.backend: decided before any model, so cuda without a device stops the start
+        DecoderBackend.Choice backend = DecoderBackend.parse(BACKEND_KEY, config.backend())
+                .resolve(BACKEND_KEY, CudaDevice::detect);
+        LOG.infof("decoder backend %s: %s", backend.backend().name().toLowerCase(Locale.ROOT), backend.reason());
+        if (backend.backend() == DecoderBackend.CUDA) {
+            LOG.warn("the scheduler still decodes with the CPU forward pass: the CUDA forward pass"
+                    + " (engine cuda.CudaForwardPass) is not yet behind the scheduler (README, CUDA backend)");
+        }
         Optional<String> location = config.model().filter(s -> !s.isBlank());
         if (location.isEmpty()) {
             LOG.info("no model configured (mesh.decoder.model / MESH_MODEL): Generate answers FAILED_PRECONDITION");
