@@ -7,6 +7,8 @@
 // Driven by CudaHostKernelTest, which writes inputs to a folder and compares with the Java engine.
 //
 //   host_test matmul <type> <rows> <n> <batch> <weights> <x> <out>
+//   host_test topk <k> <n> <batch> <logits> <ids> <values>
+//   host_test softmax <n> <batch> <temperature> <x> <out>
 //   host_test forward <folder>    (config.txt, weights.txt, prompts.txt → out.txt)
 #include <cstdio>
 #include <cstdlib>
@@ -187,6 +189,48 @@ static void sim_argmax(int* ids, float* logProbabilities, const float* logits, i
     }
 }
 
+// ---- argmax.cu top_k: k rounds of the block-wide best after the previous pick --------------------
+static void sim_top_k(int* ids, float* values, const float* logits, int batch, int n, int k) {
+    REQUIRE(k >= 1 && k <= TOP_K_MAX && k <= n, "k must be within [1, min(64, n)]");
+    for (int b = 0; b < batch; b++) {
+        const float* row = logits + (size_t)b * n;
+        float afterValue = 0.f;
+        int afterIndex = -1;
+        for (int r = 0; r < k; r++) {
+            float sv[ARGMAX_THREADS];
+            int si[ARGMAX_THREADS];
+            for (int tid = 0; tid < ARGMAX_THREADS; tid++)
+                best_lane(row, n, tid, ARGMAX_THREADS, afterValue, afterIndex, &sv[tid], &si[tid]);
+            for (int stride = ARGMAX_THREADS / 2; stride > 0; stride >>= 1)
+                for (int tid = 0; tid < stride; tid++) {
+                    const int o = tid + stride;
+                    if (si[o] >= 0 && (si[tid] < 0 || ranks_before(sv[o], si[o], sv[tid], si[tid]))) { sv[tid] = sv[o]; si[tid] = si[o]; }
+                }
+            ids[(size_t)b * k + r] = si[0];
+            values[(size_t)b * k + r] = sv[0];
+            afterValue = sv[0];
+            afterIndex = si[0];
+        }
+    }
+}
+
+// ---- softmax.cu ------------------------------------------------------------------------------------
+static void sim_softmax(float* x, int batch, int n, float inverseTemperature) {
+    for (int b = 0; b < batch; b++) {
+        float* row = x + (size_t)b * n;
+        float m = -INFINITY; // a max is the same in any order
+        for (int tid = 0; tid < SOFTMAX_THREADS; tid++) m = fmaxf(m, softmax_partial_max(row, n, tid, SOFTMAX_THREADS, inverseTemperature));
+        double total = 0;
+        for (int w = 0; w < SOFTMAX_THREADS / WARP; w++) {
+            double lanes[WARP];
+            for (int l = 0; l < WARP; l++) lanes[l] = softmax_partial_sum(row, n, w * WARP + l, SOFTMAX_THREADS, inverseTemperature, m);
+            total += sim_warp_sum(lanes);
+        }
+        const float inverse = (float)(1.0 / total);
+        for (int i = 0; i < n; i++) row[i] = softmax_value(row[i], inverseTemperature, m, inverse);
+    }
+}
+
 // ---- files ----------------------------------------------------------------------------------------
 static vector<uint8_t> read_bytes(const string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -349,6 +393,26 @@ int main(int argc, char** argv) {
             vector<float> out((size_t)rows * batch);
             sim_matmul_type(type, w.data(), x.data(), out.data(), rows, n, batch);
             write_floats(argv[8], out.data(), out.size());
+        } else if (command == "topk") {
+            REQUIRE(argc == 8, "usage: host_test topk <k> <n> <batch> <logits> <ids> <values>");
+            const int k = atoi(argv[2]), n = atoi(argv[3]), batch = atoi(argv[4]);
+            vector<float> logits = read_floats(argv[5]);
+            REQUIRE(logits.size() == (size_t)n * batch, "logits hold " + std::to_string(logits.size()) + " floats, not n·batch");
+            vector<int> ids((size_t)k * batch);
+            vector<float> values(ids.size());
+            sim_top_k(ids.data(), values.data(), logits.data(), batch, n, k);
+            vector<float> idsAsFloats(ids.begin(), ids.end()); // exact below 2^24
+            write_floats(argv[6], idsAsFloats.data(), idsAsFloats.size());
+            write_floats(argv[7], values.data(), values.size());
+        } else if (command == "softmax") {
+            REQUIRE(argc == 7, "usage: host_test softmax <n> <batch> <temperature> <x> <out>");
+            const int n = atoi(argv[2]), batch = atoi(argv[3]);
+            const float temperature = (float)atof(argv[4]);
+            REQUIRE(temperature > 0, "temperature must be positive");
+            vector<float> x = read_floats(argv[5]);
+            REQUIRE(x.size() == (size_t)n * batch, "x holds " + std::to_string(x.size()) + " floats, not n·batch");
+            sim_softmax(x.data(), batch, n, 1.0f / temperature);
+            write_floats(argv[6], x.data(), x.size());
         } else if (command == "forward") {
             REQUIRE(argc == 3, "usage: host_test forward <folder>");
             forward(argv[2]);

@@ -142,6 +142,67 @@ class CudaHostKernelTest {
     }
 
     @Test
+    void topKAndSoftmaxOverTheEnginesLogits(@TempDir Path folder) throws Exception {
+        List<JsonNode> references = ReferenceData.jsonLines("greedy.jsonl").subList(0, 3);
+        int vocab = model.config().vocabularySize();
+        int batch = references.size() + 1;
+        float[] logits = new float[batch * vocab];
+        try (ForwardPass engine = new ForwardPass(model, 8)) {
+            for (int b = 0; b < references.size(); b++) {
+                float[] row = engine.prefill(engine.newState(64), ReferenceData.ints(references.get(b).get("prompt_token_ids")));
+                System.arraycopy(row, 0, logits, b * vocab, vocab);
+            }
+        }
+        for (int i = 0; i < vocab; i++) { // a row of ties: ranks by id
+            logits[references.size() * vocab + i] = i % 7 == 0 ? 2.5f : -1f;
+        }
+        Files.write(folder.resolve("logits.bin"), littleEndian(logits));
+        int k = 40;
+        run(folder, "topk", String.valueOf(k), String.valueOf(vocab), String.valueOf(batch), "logits.bin", "ids.bin", "values.bin");
+        float[] ids = floats(Files.readAllBytes(folder.resolve("ids.bin")));
+        float[] values = floats(Files.readAllBytes(folder.resolve("values.bin")));
+        for (int b = 0; b < batch; b++) {
+            final int row = b;
+            Integer[] order = new Integer[vocab];
+            for (int i = 0; i < vocab; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (i, j) -> logits[row * vocab + i] != logits[row * vocab + j]
+                    ? Float.compare(logits[row * vocab + j], logits[row * vocab + i]) : Integer.compare(i, j));
+            for (int r = 0; r < k; r++) {
+                assertThat((int) ids[b * k + r]).as("top-%d rank %d of row %d", k, r, b).isEqualTo(order[r]);
+                assertThat(values[b * k + r]).isEqualTo(logits[b * vocab + order[r]]);
+            }
+        }
+        assertThat(argmax(java.util.Arrays.copyOfRange(logits, 0, vocab))).isEqualTo((int) ids[0]);
+
+        float temperature = 0.7f;
+        run(folder, "softmax", String.valueOf(vocab), String.valueOf(batch), String.valueOf(temperature), "logits.bin", "p.bin");
+        float[] p = floats(Files.readAllBytes(folder.resolve("p.bin")));
+        double worst = 0;
+        for (int b = 0; b < batch; b++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < vocab; i++) {
+                max = Math.max(max, logits[b * vocab + i] * (double) (1f / temperature));
+            }
+            double sum = 0;
+            for (int i = 0; i < vocab; i++) {
+                sum += Math.exp(logits[b * vocab + i] * (double) (1f / temperature) - max);
+            }
+            for (int i = 0; i < vocab; i++) {
+                double argument = logits[b * vocab + i] * (double) (1f / temperature) - max;
+                double exact = Math.exp(argument) / sum;
+                worst = Math.max(worst, Math.abs(p[b * vocab + i] - exact) / exact);
+                // the argument x/T − max is formed in float (as in the engine): its rounding, a few
+                // ulps of |argument|, becomes a relative error of e^p
+                assertThat((double) p[b * vocab + i]).as("softmax row %d token %d", b, i)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * (1 + Math.abs(argument)) * exact + 1e-30));
+            }
+        }
+        System.out.printf("host_test top_k (k=%d) equals the sorted logits, ties by id; softmax max relative error %.3g%n", k, worst);
+    }
+
+    @Test
     void forwardPassMatchesTheEngineOnStories260K(@TempDir Path folder) throws Exception {
         List<JsonNode> references = ReferenceData.jsonLines("greedy.jsonl");
         compareForward(folder.resolve("f32"), GgmlType.F32, references, true);
