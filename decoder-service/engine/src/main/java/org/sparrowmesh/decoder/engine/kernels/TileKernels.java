@@ -174,6 +174,8 @@ public final class TileKernels {
     }
 
     // ---- Q4_0: blocks of 32 = f16 d + 16 bytes; low nibbles are values 0..15, high 16..31 ----
+    // A value is (q − 8)·d, computed as fma(q, d, −8d): the same single rounding of the same exact
+    // product (8d is exact), so bit-identical to the reference, one byte subtraction less.
     // Per vector of bytes: the low nibbles' FMA first, then the high nibbles'.
 
     /** One Q4_0 row against x[xOffset…]: the 1 × 1 tile. */
@@ -183,12 +185,14 @@ public final class TileKernels {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = (first + b) * Q4_BYTES;
-            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, at)));
+            float ds = Float.float16ToFloat(data.get(F16, at));
+            FloatVector d = FloatVector.broadcast(F, ds);
+            FloatVector m = FloatVector.broadcast(F, -8f * ds);
             int xi = xOffset + b * 32;
             for (int j = 0; j < 16; j += step) {
                 ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
-                acc = ((FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi + j), acc);
-                acc = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xi + 16 + j), acc);
+                acc = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d, m).fma(FloatVector.fromArray(F, x, xi + j), acc);
+                acc = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d, m).fma(FloatVector.fromArray(F, x, xi + 16 + j), acc);
             }
         }
         float[] lanes = SCRATCH.get();
@@ -205,7 +209,14 @@ public final class TileKernels {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
         for (int b = 0; b < blocks; b++) {
             long a0 = (first + b) * Q4_BYTES, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
-            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a0))), d1 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a1))), d2 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a2))), d3 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a3)));
+            float d0s = Float.float16ToFloat(data.get(F16, a0));
+            FloatVector d0 = FloatVector.broadcast(F, d0s), m0 = FloatVector.broadcast(F, -8f * d0s);
+            float d1s = Float.float16ToFloat(data.get(F16, a1));
+            FloatVector d1 = FloatVector.broadcast(F, d1s), m1 = FloatVector.broadcast(F, -8f * d1s);
+            float d2s = Float.float16ToFloat(data.get(F16, a2));
+            FloatVector d2 = FloatVector.broadcast(F, d2s), m2 = FloatVector.broadcast(F, -8f * d2s);
+            float d3s = Float.float16ToFloat(data.get(F16, a3));
+            FloatVector d3 = FloatVector.broadcast(F, d3s), m3 = FloatVector.broadcast(F, -8f * d3s);
             int xi = b * 32;
             for (int j = 0; j < 16; j += step) {
                 ByteVector q0 = ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE);
@@ -214,10 +225,10 @@ public final class TileKernels {
                 ByteVector q3 = ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE);
                 FloatVector lo = FloatVector.fromArray(F, x, xi + j);
                 FloatVector hi = FloatVector.fromArray(F, x, xi + 16 + j);
-                c0 = ((FloatVector) q0.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d0).fma(hi, ((FloatVector) q0.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d0).fma(lo, c0));
-                c1 = ((FloatVector) q1.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d1).fma(hi, ((FloatVector) q1.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d1).fma(lo, c1));
-                c2 = ((FloatVector) q2.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d2).fma(hi, ((FloatVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d2).fma(lo, c2));
-                c3 = ((FloatVector) q3.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d3).fma(hi, ((FloatVector) q3.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0)).mul(d3).fma(lo, c3));
+                c0 = ((FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d0, m0).fma(hi, ((FloatVector) q0.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d0, m0).fma(lo, c0));
+                c1 = ((FloatVector) q1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d1, m1).fma(hi, ((FloatVector) q1.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d1, m1).fma(lo, c1));
+                c2 = ((FloatVector) q2.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d2, m2).fma(hi, ((FloatVector) q2.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d2, m2).fma(lo, c2));
+                c3 = ((FloatVector) q3.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d3, m3).fma(hi, ((FloatVector) q3.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d3, m3).fma(lo, c3));
             }
         }
         float[] lanes = SCRATCH.get();
@@ -240,13 +251,15 @@ public final class TileKernels {
             int o = r * SPAN_VALUES;
             for (int b = 0; b < count; b++) {
                 long at = (first + from + b) * Q4_BYTES + r * rowBytes;
-                FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, at)));
+                float ds = Float.float16ToFloat(data.get(F16, at));
+                FloatVector d = FloatVector.broadcast(F, ds);
+                FloatVector m = FloatVector.broadcast(F, -8f * ds);
                 for (int j = 0; j < 16; j += step) {
                     ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
-                    ((FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0))
-                            .mul(d).intoArray(scratch, o + b * 32 + j);
-                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0))
-                            .mul(d).intoArray(scratch, o + b * 32 + 16 + j);
+                    ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0))
+                            .fma(d, m).intoArray(scratch, o + b * 32 + j);
+                    ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2I, I, 0).convert(VectorOperators.I2F, 0))
+                            .fma(d, m).intoArray(scratch, o + b * 32 + 16 + j);
                 }
             }
         }
