@@ -9,7 +9,8 @@
 //   host_test matmul <type> <rows> <n> <batch> <weights> <x> <out>
 //   host_test topk <k> <n> <batch> <logits> <ids> <values>
 //   host_test softmax <n> <batch> <temperature> <x> <out>
-//   host_test forward <folder>    (config.txt, weights.txt, prompts.txt → out.txt)
+//   host_test forward <folder>    (config.txt, weights.txt, prompts.txt → out.txt; with
+//                                  "batched 1" in config.txt all prompts decode together → out_batched.txt)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -349,6 +350,50 @@ static void forward(const string& folder) {
         m.matmul(logits.data(), "output", xb.data(), m.vocab, m.dim, batch);
     };
 
+    if (m.config.count("batched") && m.integer("batched") == 1) {
+        // every prompt prefilled into its slot, then all slots decoded together, one entry each
+        REQUIRE(slots <= capacity, "batched decoding needs a batch capacity of at least the prompts");
+        vector<int> next(slots), position(slots);
+        vector<vector<std::pair<int, float>>> generated(slots);
+        for (int s = 0; s < slots; s++) {
+            const vector<int>& prompt = prompts[s];
+            int last = 0;
+            for (size_t i = 0; i < prompt.size(); i += capacity) {
+                vector<int> tokens, slot, positions;
+                for (size_t j = i; j < prompt.size() && j < i + capacity; j++) {
+                    tokens.push_back(prompt[j]); slot.push_back(s); positions.push_back((int)j);
+                }
+                step(tokens, slot, positions);
+                last = (int)tokens.size() - 1;
+            }
+            float logProbability;
+            sim_argmax(&next[s], &logProbability, logits.data() + (size_t)last * m.vocab, 1, m.vocab);
+            generated[s].push_back({next[s], logProbability});
+            position[s] = (int)prompt.size();
+        }
+        vector<int> slot(slots);
+        for (int s = 0; s < slots; s++) slot[s] = s;
+        for (int t = 1; t < steps; t++) {
+            step(next, slot, position);
+            vector<int> ids(slots);
+            vector<float> logProbabilities(slots);
+            sim_argmax(ids.data(), logProbabilities.data(), logits.data(), slots, m.vocab);
+            for (int s = 0; s < slots; s++) {
+                next[s] = ids[s];
+                position[s]++;
+                generated[s].push_back({ids[s], logProbabilities[s]});
+            }
+        }
+        FILE* out = fopen((folder + "/out_batched.txt").c_str(), "w");
+        REQUIRE(out, "cannot write out_batched.txt");
+        for (int s = 0; s < slots; s++) {
+            fprintf(out, "tokens");
+            for (auto& g : generated[s]) fprintf(out, " %d:%.9g", g.first, g.second);
+            fprintf(out, "\n");
+        }
+        REQUIRE(fclose(out) == 0, "cannot write out_batched.txt");
+        return;
+    }
     FILE* out = fopen((folder + "/out.txt").c_str(), "w");
     REQUIRE(out, "cannot write out.txt");
     for (int s = 0; s < slots; s++) {

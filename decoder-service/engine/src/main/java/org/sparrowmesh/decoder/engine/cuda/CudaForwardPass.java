@@ -305,6 +305,7 @@ public final class CudaForwardPass implements AutoCloseable {
     @Override
     public void close() {
         CudaException first = null;
+        driver.contextSetCurrent(context); // frees and destroys act on the current context
         for (long pointer : allocations) {
             try {
                 driver.memFree(pointer);

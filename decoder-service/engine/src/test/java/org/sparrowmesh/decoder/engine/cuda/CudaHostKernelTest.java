@@ -288,6 +288,7 @@ class CudaHostKernelTest {
                 down, w.outputNorm(), output, w.ropeFrequencyFactors()));
         double worstLogit = 0;
         double worstLogProbability = 0;
+        List<int[]> engineGreedy = new ArrayList<>();
         try (ForwardPass engine = new ForwardPass(converted, 8)) {
             for (int p = 0; p < references.size(); p++) {
                 JsonNode reference = references.get(p);
@@ -320,14 +321,30 @@ class CudaHostKernelTest {
                 }
                 assertThat(hostTokens).as("%s: host_test greedy tokens vs engine for %s", type, reference.get("prompt"))
                         .containsExactly(engineTokens);
+                engineGreedy.add(engineTokens);
                 if (llamaCppTokens) {
                     assertThat(hostTokens).as("host_test greedy tokens vs llama.cpp for %s", reference.get("prompt"))
                             .containsExactly(ReferenceData.ints(reference.get("generated_token_ids")));
                 }
             }
         }
-        System.out.printf("host_test forward (%s weights, %d prompts): max |logit − engine| = %.3g, max |log-prob − engine| = %.3g%n",
-                type, references.size(), worstLogit, worstLogProbability);
+        // the same prompts decoded together: one entry per slot, each at its own position
+        Files.writeString(folder.resolve("config.txt"), "batched 1\n", java.nio.file.StandardOpenOption.APPEND);
+        run(folder, "forward", folder.toAbsolutePath().toString());
+        List<String> batched = Files.readAllLines(folder.resolve("out_batched.txt"));
+        assertThat(batched).hasSize(references.size());
+        for (int p = 0; p < references.size(); p++) {
+            String[] tokenText = batched.get(p).split(" ");
+            int[] expected = engineGreedy.get(p);
+            int[] got = new int[Math.min(expected.length, tokenText.length - 1)];
+            for (int i = 0; i < got.length; i++) {
+                got[i] = Integer.parseInt(tokenText[i + 1].split(":")[0]);
+            }
+            assertThat(got).as("%s: host_test batched greedy tokens of %s vs engine", type, references.get(p).get("prompt"))
+                    .containsExactly(expected);
+        }
+        System.out.printf("host_test forward (%s weights, %d prompts, sequential and batched): max |logit − engine| = %.3g,"
+                + " max |log-prob − engine| = %.3g%n", type, references.size(), worstLogit, worstLogProbability);
     }
 
     /** Writes a tensor (rows of n) in {@code type} when its rows are whole blocks, else F32; returns the engine's view. */
