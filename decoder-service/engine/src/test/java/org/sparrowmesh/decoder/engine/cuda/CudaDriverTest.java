@@ -13,7 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparrowmesh.decoder.engine.SharedTestData;
+import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
+import org.sparrowmesh.decoder.engine.model.Llama;
+import org.sparrowmesh.decoder.engine.model.LlamaConfiguration;
 
 /**
  * The FFM bindings to the CUDA driver API without a GPU: against a missing library, and against a
@@ -83,9 +87,9 @@ class CudaDriverTest {
                     .hasMessageStartingWith("cuMemAlloc(2199023255552 bytes) failed: CUDA_ERROR_OUT_OF_MEMORY (2): out of memory at");
             assertThatThrownBy(() -> driver.device(3))
                     .hasMessageStartingWith("cuDeviceGet failed: CUDA_ERROR_INVALID_DEVICE (101): invalid device ordinal");
-            assertThatThrownBy(driver::streamCreate)
+            assertThatThrownBy(() -> driver.memsetD8(0, (byte) 0, 1))
                     .isInstanceOf(CudaException.class)
-                    .hasMessageContaining("has no symbol cuStreamCreate");
+                    .hasMessageContaining("has no symbol cuMemsetD8_v2");
         });
     }
 
@@ -110,7 +114,8 @@ class CudaDriverTest {
     void kernelArgumentsAreMarshalledAsTheKernelReadsThem() throws Exception {
         fake.use(() -> {
             CudaDriver driver = CudaDriver.open();
-            driver.launchKernel("k", MemorySegment.ofAddress(0x42), 3, 2, 1, 128, 0, MemorySegment.NULL,
+            MemorySegment function = java.lang.foreign.Arena.global().allocateFrom("k"); // the fake's handles are names
+            driver.launchKernel("k", function, 3, 2, 1, 128, 0, MemorySegment.NULL,
                     7, 0x123456789AL, 1.5f, -1, 0, 0); // the fake reads six parameters
             long[] launch = fake.lastLaunch();
             assertThat(List.of(launch[0], launch[1], launch[2], launch[3])).containsExactly(3L, 2L, 1L, 128L);
@@ -158,6 +163,54 @@ class CudaDriverTest {
                         .containsExactly(8L, 2L, 128L);
                 assertThatThrownBy(() -> kernels.attention(1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 4, 0, 5, 600, 8, 4, 8))
                         .hasMessage("attention: 4 splits for a context of 600");
+            }
+        });
+    }
+
+    @Test
+    void aForwardStepLaunchesTheKernelsInHostTestsOrderAndCopiesInsideItsBuffers() throws Exception {
+        assumeTrue(CudaKernels.class.getResource("/cuda/matmul_q8_0.fatbin") != null,
+                "no kernel images on the class path: this build had no nvcc (see its [cuda] line)");
+        fake.use(() -> {
+            fake.initResult(0);
+            try (GGUFFile gguf = GGUFFile.open(SharedTestData.stories260K())) {
+                Llama model = Llama.load(gguf);
+                LlamaConfiguration c = model.config();
+                try (CudaForwardPass pass = new CudaForwardPass(gguf, model, 8, 2, 600)) {
+                    int before = fake.launches();
+                    // slot 0 at its first position, slot 1 at positions 299 and 300: two attention splits
+                    CudaForwardPass.Step step = pass.step(3, new int[] {1, 2, 3}, new int[] {0, 1, 1}, new int[] {0, 299, 300});
+                    assertThat(step.tokens()).hasSize(3);
+                    assertThat(step.elapsedMillis()).isEqualTo(1.25f);
+                    List<String> expected = new java.util.ArrayList<>();
+                    int n = c.embeddingLength(), kv = c.keyValueDimension(), ff = c.feedForwardLength();
+                    expected.add("embed 3×1×1");
+                    for (int l = 0; l < c.layerCount(); l++) {
+                        expected.addAll(List.of("rmsnorm 3×1×1", "matmul_f32 " + n / 4 + "×1×1", "matmul_f32 " + kv / 4 + "×1×1",
+                                "matmul_f32 " + kv / 4 + "×1×1", "rope " + CudaKernels.ceilDiv(3 * c.headCount() * (c.ropeDimensionCount() / 2), 128) + "×1×1",
+                                "rope " + CudaKernels.ceilDiv(3 * c.keyValueHeadCount() * (c.ropeDimensionCount() / 2), 128) + "×1×1", "kv_store 3×1×1",
+                                "attention_split 2×" + c.headCount() + "×3", "attention_combine " + c.headCount() + "×3×1",
+                                "matmul_f32 " + n / 4 + "×1×1", "residual_add 1×1×1", "rmsnorm 3×1×1",
+                                "matmul_f32 " + ff / 4 + "×1×1", "matmul_f32 " + ff / 4 + "×1×1", "swiglu " + CudaKernels.ceilDiv(3 * ff, 256) + "×1×1",
+                                "matmul_f32 " + n / 4 + "×1×1", "residual_add 1×1×1"));
+                    }
+                    expected.addAll(List.of("rmsnorm 3×1×1", "matmul_f32 " + c.vocabularySize() / 4 + "×1×1", "argmax 3×1×1"));
+                    List<String> launched = new java.util.ArrayList<>();
+                    for (int i = before; i < fake.launches(); i++) {
+                        launched.add(fake.launch(i));
+                    }
+                    assertThat(launched).containsExactlyElementsOf(expected);
+                    assertThatThrownBy(() -> pass.step(1, new int[] {1}, new int[] {2}, new int[] {0}))
+                            .hasMessage("slot 2 of entry 0 is outside [0, 2)");
+                    assertThatThrownBy(() -> pass.step(1, new int[] {1}, new int[] {0}, new int[] {600}))
+                            .hasMessage("position 600 of entry 0 is outside the context of 600");
+                    assertThatThrownBy(() -> pass.step(9, new int[9], new int[9], new int[9]))
+                            .hasMessage("a step of 9 entries; this pass holds 1 to 8");
+                    CudaForwardPass.Step prefill = pass.prefill(0, new int[] {1, 5, 9, 13, 17, 21, 25, 29, 33, 37});
+                    assertThat(prefill.tokens()).as("the last chunk: 2 of the 10 prompt tokens").hasSize(2);
+                }
+            } finally {
+                fake.initResult(100);
             }
         });
     }

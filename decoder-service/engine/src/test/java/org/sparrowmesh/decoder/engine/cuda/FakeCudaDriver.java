@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in libcuda compiled with gcc for the tests: the driver entry points CudaDriver binds,
- * answering like a driver with one sm_90 device (or none), recording each cuLaunchKernel's grid,
- * block and first parameters, and refusing images without the fatbin magic — so the FFM bindings,
+ * answering like a driver with one sm_90 device (or none), recording each cuLaunchKernel's kernel,
+ * grid, block and first parameters, refusing copies that do not fall inside one allocation and
+ * images without the fatbin magic — so the FFM bindings,
  * the CUresult checks and the kernel launchers run here, without a GPU. Not a simulator: kernels
  * do not execute.
  */
@@ -26,6 +27,7 @@ final class FakeCudaDriver {
             #include <stdint.h>
             #include <string.h>
             #include <stddef.h>
+            #include <stdlib.h>
             static int init_result = 100;
             static int launches = 0;
             static unsigned last_grid[3], last_block;
@@ -62,26 +64,65 @@ final class FakeCudaDriver {
                 case 200: *s = "device kernel image is invalid"; return 0;
               }
               *s = 0; return 1; }
+            #define MAX_ALLOCATIONS 4096
+            #define MAX_LAUNCHES 8192
+            static uint64_t base[MAX_ALLOCATIONS];
+            static size_t size[MAX_ALLOCATIONS];
+            static int allocations = 0;
+            static uint64_t next_pointer = 0x700000000000ull;
+            static char names[MAX_LAUNCHES][24];
+            static unsigned grids[MAX_LAUNCHES][3];
             int cuMemAlloc_v2(uint64_t* p, size_t bytes) {
-              if (bytes > ((size_t)80 << 30)) return 2; *p = 0x700000000000ull; return 0; }
+              if (bytes > ((size_t)80 << 30) || allocations == MAX_ALLOCATIONS) return 2;
+              base[allocations] = next_pointer; size[allocations++] = bytes;
+              *p = next_pointer; next_pointer += ((bytes + 255) & ~(size_t)255) + 256; return 0; }
             int cuMemFree_v2(uint64_t p) { return 0; }
+            /* a copy must fall inside one allocation: CUDA_ERROR_INVALID_VALUE otherwise */
+            static int inside(uint64_t p, size_t bytes) {
+              for (int i = 0; i < allocations; i++) if (p >= base[i] && p + bytes <= base[i] + size[i]) return 0;
+              return 1; }
+            int cuMemcpyHtoD_v2(uint64_t d, const void* s, size_t bytes) { return inside(d, bytes); }
+            int cuMemcpyHtoDAsync_v2(uint64_t d, const void* s, size_t bytes, void* st) { return inside(d, bytes); }
+            int cuMemcpyDtoH_v2(void* d, uint64_t s, size_t bytes) { if (inside(s, bytes)) return 1; memset(d, 0, bytes); return 0; }
+            int cuMemcpyDtoHAsync_v2(void* d, uint64_t s, size_t bytes, void* st) { return cuMemcpyDtoH_v2(d, s, bytes); }
             int cuModuleLoadData(void** module, const void* image) {
               uint32_t magic; memcpy(&magic, image, 4);
               if (magic != 0xBA55ED50u) return 200; *module = (void*)0x5000; return 0; }
-            int cuModuleGetFunction(void** f, void* module, const char* name) { *f = (void*)name; return 0; }
+            int cuModuleGetFunction(void** f, void* module, const char* name) { *f = strdup(name); return 0; }
             int cuModuleUnload(void* module) { return 0; }
+            int cuStreamCreate(void** s, unsigned flags) { *s = (void*)0x5; return 0; }
+            int cuStreamSynchronize(void* s) { return 0; }
+            int cuStreamDestroy_v2(void* s) { return 0; }
+            int cuEventCreate(void** e, unsigned flags) { *e = (void*)0x6; return 0; }
+            int cuEventRecord(void* e, void* s) { return 0; }
+            int cuEventSynchronize(void* e) { return 0; }
+            int cuEventElapsedTime(float* ms, void* a, void* b) { *ms = 1.25f; return 0; }
+            int cuEventDestroy_v2(void* e) { return 0; }
+            /* how many parameters each kernel takes (the .cu signatures); the rest take six or more */
+            static int parameters(const char* name) {
+              if (!strcmp(name, "softmax") || !strcmp(name, "swiglu") || !strcmp(name, "residual_add")) return 3;
+              if (!strcmp(name, "argmax")) return 4;
+              if (!strcmp(name, "top_k") || !strcmp(name, "rmsnorm") || !strcmp(name, "embed")) return 5;
+              return 6; }
             int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                                unsigned shared, void* stream, void** params, void** extra) {
+              if (launches < MAX_LAUNCHES) {
+                strncpy(names[launches], (const char*)f, 23);
+                grids[launches][0] = gx; grids[launches][1] = gy; grids[launches][2] = gz; }
               launches++; last_grid[0] = gx; last_grid[1] = gy; last_grid[2] = gz; last_block = bx;
               for (int i = 0; i < 12; i++) last_params[i] = 0;
-              for (int i = 0; i < 6; i++) memcpy(&last_params[i], params[i], 8);
+              for (int i = 0; i < parameters((const char*)f); i++) memcpy(&last_params[i], params[i], 8);
               return 0; }
+            int fake_launch(int i, char* name, unsigned* grid) {
+              if (i < 0 || i >= launches || i >= MAX_LAUNCHES) return 1;
+              strcpy(name, names[i]); memcpy(grid, grids[i], sizeof grids[i]); return 0; }
             """;
 
     final Path library;
     private final MethodHandle setInitResult;
     private final MethodHandle launches;
     private final MethodHandle lastLaunch;
+    private final MethodHandle launch;
 
     private FakeCudaDriver(Path library) {
         this.library = library;
@@ -92,6 +133,8 @@ final class FakeCudaDriver {
         launches = linker.downcallHandle(lookup.find("fake_launches").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         lastLaunch = linker.downcallHandle(lookup.find("fake_last_launch").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        launch = linker.downcallHandle(lookup.find("fake_launch").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     }
 
     /** Compiles the fake into {@code folder}; skips the test with the reason when gcc is absent. */
@@ -140,6 +183,22 @@ final class FakeCudaDriver {
             return (int) launches.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
+        }
+    }
+
+    /** Launch {@code i}: its kernel's name and grid, as "name gx×gy×gz". */
+    String launch(int i) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(32);
+            MemorySegment grid = arena.allocate(ValueLayout.JAVA_INT, 3);
+            int status = (int) launch.invokeExact(i, name, grid);
+            if (status != 0) {
+                throw new AssertionError("no launch " + i);
+            }
+            return name.getString(0) + " " + grid.getAtIndex(ValueLayout.JAVA_INT, 0) + "×"
+                    + grid.getAtIndex(ValueLayout.JAVA_INT, 1) + "×" + grid.getAtIndex(ValueLayout.JAVA_INT, 2);
+        } catch (Throwable t) {
+            throw t instanceof AssertionError a ? a : new AssertionError(t);
         }
     }
 
