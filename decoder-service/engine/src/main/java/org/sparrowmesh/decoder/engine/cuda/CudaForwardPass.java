@@ -20,7 +20,8 @@ import org.sparrowmesh.decoder.engine.tensor.FloatTensor;
 /**
  * The llama forward pass on a CUDA device: weights uploaded once, activations and the KV cache of
  * {@code slots} sequences kept on the device; a step feeds one token per batch entry and returns
- * only each entry's greedy token and its log-probability (or its top-k tokens), never the logits.
+ * only each entry's greedy token and its log-probability ({@link #step}) or its k best tokens with
+ * their logits ({@link #topK}), never the whole logits.
  *
  * <p>Kernels are launched in the order of {@code src/main/cuda/host_test.cpp}'s forward pass,
  * which CudaHostKernelTest checks against the Java {@code ForwardPass} on the CPU. The device KV
@@ -30,6 +31,10 @@ public final class CudaForwardPass implements AutoCloseable {
 
     /** What a step returns per entry. */
     public record Step(int[] tokens, float[] logProbabilities, float elapsedMillis) {
+    }
+
+    /** The k best tokens of each entry, best first, with their logits (for sampling on the host). */
+    public record TopK(int[][] tokens, float[][] logits, float elapsedMillis) {
     }
 
     private final CudaDriver driver;
@@ -48,6 +53,8 @@ public final class CudaForwardPass implements AutoCloseable {
     private final MemorySegment stagingInts;   // tokens, slots, positions (3 × capacity)
     private final MemorySegment stagingIds;    // capacity
     private final MemorySegment stagingFloats; // capacity
+    private final MemorySegment stagingTopIds;    // capacity × TOP_K_MAX
+    private final MemorySegment stagingTopValues; // capacity × TOP_K_MAX
 
     // weights on the device
     private final long tokenEmbedding; // [n_vocab, n_embd] rows
@@ -60,7 +67,7 @@ public final class CudaForwardPass implements AutoCloseable {
     private final float thetaScale;
 
     // activations, one row per batch entry
-    private final long x, xb, xb2, q, k, v, hb, hb2, logits, ints, ids, logProbabilities;
+    private final long x, xb, xb2, q, k, v, hb, hb2, logits, ints, ids, logProbabilities, topIds, topValues;
     private final long partialMax, partialSum, partialAcc;
     // KV cache: (slot, layer, position, kv_dim) F32
     private final long keyCache, valueCache;
@@ -142,6 +149,8 @@ public final class CudaForwardPass implements AutoCloseable {
             ints = floats(3L * capacity);
             ids = floats(capacity);
             logProbabilities = floats(capacity);
+            topIds = floats((long) capacity * CudaKernels.TOP_K_MAX);
+            topValues = floats((long) capacity * CudaKernels.TOP_K_MAX);
             partialMax = floats((long) capacity * c.headCount() * maxSplits);
             partialSum = floats((long) capacity * c.headCount() * maxSplits);
             partialAcc = floats((long) capacity * c.headCount() * maxSplits * c.headSize());
@@ -150,6 +159,8 @@ public final class CudaForwardPass implements AutoCloseable {
             stagingInts = host.allocate(JAVA_INT, 3L * capacity);
             stagingIds = host.allocate(JAVA_INT, capacity);
             stagingFloats = host.allocate(JAVA_FLOAT, capacity);
+            stagingTopIds = host.allocate(JAVA_INT, (long) capacity * CudaKernels.TOP_K_MAX);
+            stagingTopValues = host.allocate(JAVA_FLOAT, (long) capacity * CudaKernels.TOP_K_MAX);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -201,6 +212,49 @@ public final class CudaForwardPass implements AutoCloseable {
      * and its log-probability under the logits.
      */
     public Step step(int size, int[] tokens, int[] slotOf, int[] positions) {
+        forwardToLogits(size, tokens, slotOf, positions);
+        // greedy token per entry — only ids and log-probs come back
+        kernels.argmax(ids, logProbabilities, logits, size, c.vocabularySize());
+        driver.memcpyDtoHAsync(stagingIds, ids, 4L * size, stream);
+        driver.memcpyDtoHAsync(stagingFloats, logProbabilities, 4L * size, stream);
+        driver.eventRecord(end, stream);
+        driver.streamSynchronize(stream);
+        int[] next = new int[size];
+        float[] logProbs = new float[size];
+        for (int b = 0; b < size; b++) {
+            next[b] = stagingIds.getAtIndex(JAVA_INT, b);
+            logProbs[b] = stagingFloats.getAtIndex(JAVA_FLOAT, b);
+        }
+        return new Step(next, logProbs, driver.eventElapsedMillis(start, end));
+    }
+
+    /**
+     * The same step as {@link #step}, returning each entry's {@code k} best tokens (k ≤ 64) and
+     * their logits instead of the greedy token: k·size numbers come back, not the logits.
+     */
+    public TopK topK(int size, int[] tokens, int[] slotOf, int[] positions, int k) {
+        if (k < 1 || k > Math.min(CudaKernels.TOP_K_MAX, c.vocabularySize())) {
+            throw new IllegalArgumentException("top-k of " + k + "; the device gives 1 to " + Math.min(CudaKernels.TOP_K_MAX, c.vocabularySize()));
+        }
+        forwardToLogits(size, tokens, slotOf, positions);
+        kernels.topK(topIds, topValues, logits, size, c.vocabularySize(), k);
+        driver.memcpyDtoHAsync(stagingTopIds, topIds, 4L * size * k, stream);
+        driver.memcpyDtoHAsync(stagingTopValues, topValues, 4L * size * k, stream);
+        driver.eventRecord(end, stream);
+        driver.streamSynchronize(stream);
+        int[][] best = new int[size][k];
+        float[][] values = new float[size][k];
+        for (int b = 0; b < size; b++) {
+            for (int r = 0; r < k; r++) {
+                best[b][r] = stagingTopIds.getAtIndex(JAVA_INT, (long) b * k + r);
+                values[b][r] = stagingTopValues.getAtIndex(JAVA_FLOAT, (long) b * k + r);
+            }
+        }
+        return new TopK(best, values, driver.eventElapsedMillis(start, end));
+    }
+
+    /** Queues the step's kernels up to the logits (batch, vocab) on the device; nothing is waited for. */
+    private void forwardToLogits(int size, int[] tokens, int[] slotOf, int[] positions) {
         if (size < 1 || size > capacity) {
             throw new IllegalArgumentException("a step of " + size + " entries; this pass holds 1 to " + capacity);
         }
@@ -261,21 +315,9 @@ public final class CudaForwardPass implements AutoCloseable {
             kernels.matmul(down[l].type, down[l].pointer, hb, xb, n, ff, size);
             kernels.residualAdd(x, xb, size * n);
         }
-        // final rmsnorm, classifier, greedy token per entry — only ids and log-probs come back
+        // final rmsnorm and classifier: the logits stay on the device
         kernels.rmsnorm(xb, x, outputNorm, size, n, eps);
         kernels.matmul(output.type, output.pointer, xb, logits, c.vocabularySize(), n, size);
-        kernels.argmax(ids, logProbabilities, logits, size, c.vocabularySize());
-        driver.memcpyDtoHAsync(stagingIds, ids, 4L * size, stream);
-        driver.memcpyDtoHAsync(stagingFloats, logProbabilities, 4L * size, stream);
-        driver.eventRecord(end, stream);
-        driver.streamSynchronize(stream);
-        int[] next = new int[size];
-        float[] logProbs = new float[size];
-        for (int b = 0; b < size; b++) {
-            next[b] = stagingIds.getAtIndex(JAVA_INT, b);
-            logProbs[b] = stagingFloats.getAtIndex(JAVA_FLOAT, b);
-        }
-        return new Step(next, logProbs, driver.eventElapsedMillis(start, end));
     }
 
     /**

@@ -206,6 +206,13 @@ class CudaDriverTest {
                             .hasMessage("position 600 of entry 0 is outside the context of 600");
                     assertThatThrownBy(() -> pass.step(9, new int[9], new int[9], new int[9]))
                             .hasMessage("a step of 9 entries; this pass holds 1 to 8");
+                    int beforeTopK = fake.launches();
+                    CudaForwardPass.TopK top = pass.topK(2, new int[] {4, 5}, new int[] {0, 1}, new int[] {1, 301}, 5);
+                    assertThat(top.tokens()).hasDimensions(2, 5);
+                    assertThat(fake.launches() - beforeTopK).isEqualTo(expected.size());
+                    assertThat(fake.launch(fake.launches() - 1)).isEqualTo("top_k 2×1×1");
+                    assertThatThrownBy(() -> pass.topK(1, new int[] {1}, new int[] {0}, new int[] {2}, 65))
+                            .hasMessage("top-k of 65; the device gives 1 to 64");
                     CudaForwardPass.Step prefill = pass.prefill(0, new int[] {1, 5, 9, 13, 17, 21, 25, 29, 33, 37});
                     assertThat(prefill.tokens()).as("the last chunk: 2 of the 10 prompt tokens").hasSize(2);
                 }
