@@ -52,13 +52,24 @@ class AllocationTest {
             for (int step = 0; step < 600; step++) { // warm up: JIT, thread-local scratch
                 decodeStep(pass, batch, samples, step);
             }
+            // a window may still catch the JIT replacing a kernel (its interim code boxes a vector);
+            // steady state means some window of 40 steps allocates nothing at all — a per-token
+            // allocation shows in every window
             long[] ids = decoderThreadIds();
-            long before = allocated(threads, ids);
-            for (int step = 600; step < 640; step++) {
-                decodeStep(pass, batch, samples, step);
+            java.util.List<Long> windows = new java.util.ArrayList<>();
+            int step = 600;
+            for (int window = 0; window < 5; window++) {
+                long before = allocated(threads, ids);
+                for (int end = step + 40; step < end; step++) {
+                    decodeStep(pass, batch, samples, step);
+                }
+                windows.add(allocated(threads, ids) - before);
+                if (windows.getLast() == 0) {
+                    break;
+                }
             }
-            long allocated = allocated(threads, ids) - before;
-            assertThat(allocated).as("bytes allocated by 40 decode steps of 5 samples of %s", model.getFileName()).isZero();
+            assertThat(windows).as("bytes allocated per window of 40 decode steps of 5 samples of %s", model.getFileName())
+                    .contains(0L);
         }
     }
 
