@@ -1,6 +1,7 @@
 package org.sparrowmesh.gateway.web;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -60,7 +61,15 @@ public class TurnStreamRoute {
         }
         HttpServerResponse response = ctx.response();
         AtomicBoolean started = new AtomicBoolean();
-        Cancellable subscription = admission.admit(() -> pipeline.run(turn)).subscribe().with(
+        AtomicReference<Cancellable> subscription = new AtomicReference<>();
+        // a turn refused at once has ended the response before subscribe() returns
+        response.closeHandler(v -> {
+            Cancellable running = subscription.get();
+            if (running != null) {
+                running.cancel();
+            }
+        });
+        Cancellable running = admission.admit(() -> pipeline.run(turn)).subscribe().with(
                 event -> {
                     if (started.compareAndSet(false, true)) {
                         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
@@ -86,7 +95,10 @@ public class TurnStreamRoute {
                         response.end();
                     }
                 });
-        response.closeHandler(v -> subscription.cancel());
+        subscription.set(running);
+        if (response.closed()) {
+            running.cancel();
+        }
     }
 
     private static void refuse(RoutingContext ctx, Throwable failure) {
