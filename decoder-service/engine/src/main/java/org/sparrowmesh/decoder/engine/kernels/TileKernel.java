@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The register-tiled matrix product of one block-quantized weight type ({@link TileKernels}):
- * four rows against one or four activation rows, and one row against one for the leftovers.
+ * four rows against four activation rows, and one row against one for the leftovers.
  * Every shape adds in the same order per (row, activation) pair, so results never depend on the
  * batch a sequence is in. Rows are {@code rowBlocks} blocks apart in {@code data}.
  */
@@ -13,8 +13,6 @@ public interface TileKernel {
     /** One row from block {@code first} against x[xOffset…], over {@code blocks} blocks. */
     float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks);
 
-    /** Rows row…row+3 (the first from block {@code first}) against x: into out[row…row+3]. */
-    void rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks, float[] out, int row);
 
     /** Rows row…row+3 against in[e…e+3]: into out[e + i][row…row+3]. */
     void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks, float[][] out, int row);
@@ -26,10 +24,6 @@ public interface TileKernel {
             return TileKernels.dotQ8_0(data, first, x, xOffset, blocks);
         }
 
-        @Override
-        public void rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks, float[] out, int row) {
-            TileKernels.q8_0Rows4(data, first, rowBlocks, x, blocks, out, row);
-        }
 
         @Override
         public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
@@ -45,10 +39,6 @@ public interface TileKernel {
             return TileKernels.dotQ4_0(data, first, x, xOffset, blocks);
         }
 
-        @Override
-        public void rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks, float[] out, int row) {
-            TileKernels.q4_0Rows4(data, first, rowBlocks, x, blocks, out, row);
-        }
 
         @Override
         public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,

@@ -15,16 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-tiled matrix products for Q8_0 and Q4_0 weights on the Vector API: a tile is four
- * weight rows against one or four activation rows, so each weight block is decoded once for every
- * activation row of the tile and each activation vector is loaded once for four weight rows.
+ * weight rows against four activation rows, so each weight block is decoded once for every
+ * activation row of the tile and each activation vector is loaded once for four weight rows;
+ * leftover activation rows (one sequence decoding) go one weight row at a time.
  *
- * <p>Why tiles. Decoding a quantized block to floats (byte → int → float, scale) costs three
- * times an FMA; one row against one activation (mat × vec) pays it per weight, and a one-row
- * kernel has only its own accumulators in flight, so FMA latency, not throughput, bounds it.
- * Four rows give four independent accumulator chains for one decoded activation load (decode),
- * and 4 × 4 gives sixteen, with the decode amortised over four sequences (batched decode,
- * prompt chunks). Measured on one thread, 5632 × 2048 (AVX-512, CPU time): Q8_0 mat × vec 0.81 →
- * 0.55 ms with the 4 × 1 tile; eight sequences 4.9 → 1.8 ms (0.23 ms each) with 4 × 4 tiles.
+ * <p>Why tiles. Decoding a quantized block to floats (byte → float, scale) costs three times an
+ * FMA; with one sequence every weight pays it once and nothing can be shared, but with four
+ * sequences a 4 × 4 tile decodes a block once for four FMAs and has sixteen independent
+ * accumulator chains (batched decode, prompt chunks). Measured on one thread, 5632 × 2048
+ * (AVX-512, CPU time): eight sequences 4.6 → 1.8–2.7 ms. Four (or two) rows against one sequence
+ * were faster with the matrix in L3 but, streaming from DRAM, decode ran at half the speed of one
+ * row at a time (11.6 against 21 tokens/s end to end): leftovers take the 1 × 1 form.
  *
  * <p>Two shapes of the 4 × 4 tile: Q8_0 keeps everything in registers in one method; Q4_0's
  * nibble decode makes that method too large for C2, which then boxes vectors (10× slower,
@@ -69,37 +70,6 @@ public final class TileKernels {
         float[] lanes = SCRATCH.get();
         acc.intoArray(lanes, 0);
         return laneSum(lanes, 0, step);
-    }
-
-    /** Four Q8_0 rows (from block {@code first}, {@code rowBlocks} apart) against one activation row: out[row…row+3]. */
-    public static void q8_0Rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks,
-            float[] out, int row) {
-        Objects.checkFromIndexSize(0, blocks * 32, x.length);
-        int step = F.length();
-        long rowBytes = rowBlocks * Q8_BYTES;
-        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-        for (int b = 0; b < blocks; b++) {
-            long a0 = (first + b) * Q8_BYTES, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
-            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a0))), d1 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a1))), d2 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a2))), d3 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a3)));
-            int xi = b * 32;
-            for (int j = 0; j < 32; j += step) {
-                FloatVector v = FloatVector.fromArray(F, x, xi + j);
-                c0 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d0).fma(v, c0);
-                c1 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d1).fma(v, c1);
-                c2 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d2).fma(v, c2);
-                c3 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d3).fma(v, c3);
-            }
-        }
-        float[] lanes = SCRATCH.get();
-        int n = step;
-        c0.intoArray(lanes, 0);
-        c1.intoArray(lanes, n);
-        c2.intoArray(lanes, 2 * n);
-        c3.intoArray(lanes, 3 * n);
-        out[row] = laneSum(lanes, 0, n);
-        out[row + 1] = laneSum(lanes, n, n);
-        out[row + 2] = laneSum(lanes, 2 * n, n);
-        out[row + 3] = laneSum(lanes, 3 * n, n);
     }
 
     /**
@@ -198,49 +168,6 @@ public final class TileKernels {
         float[] lanes = SCRATCH.get();
         acc.intoArray(lanes, 0);
         return laneSum(lanes, 0, step);
-    }
-
-    /** Four Q4_0 rows against one activation row: out[row…row+3]. */
-    public static void q4_0Rows4(MemorySegment data, long first, long rowBlocks, float[] x, int blocks,
-            float[] out, int row) {
-        Objects.checkFromIndexSize(0, blocks * 32, x.length);
-        int step = F.length();
-        long rowBytes = rowBlocks * Q4_BYTES;
-        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-        for (int b = 0; b < blocks; b++) {
-            long a0 = (first + b) * Q4_BYTES, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
-            float d0s = Float.float16ToFloat(data.get(F16, a0));
-            FloatVector d0 = FloatVector.broadcast(F, d0s), m0 = FloatVector.broadcast(F, -8f * d0s);
-            float d1s = Float.float16ToFloat(data.get(F16, a1));
-            FloatVector d1 = FloatVector.broadcast(F, d1s), m1 = FloatVector.broadcast(F, -8f * d1s);
-            float d2s = Float.float16ToFloat(data.get(F16, a2));
-            FloatVector d2 = FloatVector.broadcast(F, d2s), m2 = FloatVector.broadcast(F, -8f * d2s);
-            float d3s = Float.float16ToFloat(data.get(F16, a3));
-            FloatVector d3 = FloatVector.broadcast(F, d3s), m3 = FloatVector.broadcast(F, -8f * d3s);
-            int xi = b * 32;
-            for (int j = 0; j < 16; j += step) {
-                ByteVector q0 = ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE);
-                ByteVector q1 = ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE);
-                ByteVector q2 = ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE);
-                ByteVector q3 = ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE);
-                FloatVector lo = FloatVector.fromArray(F, x, xi + j);
-                FloatVector hi = FloatVector.fromArray(F, x, xi + 16 + j);
-                c0 = ((FloatVector) q0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d0, m0).fma(hi, ((FloatVector) q0.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d0, m0).fma(lo, c0));
-                c1 = ((FloatVector) q1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d1, m1).fma(hi, ((FloatVector) q1.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d1, m1).fma(lo, c1));
-                c2 = ((FloatVector) q2.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d2, m2).fma(hi, ((FloatVector) q2.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d2, m2).fma(lo, c2));
-                c3 = ((FloatVector) q3.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d3, m3).fma(hi, ((FloatVector) q3.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d3, m3).fma(lo, c3));
-            }
-        }
-        float[] lanes = SCRATCH.get();
-        int n = step;
-        c0.intoArray(lanes, 0);
-        c1.intoArray(lanes, n);
-        c2.intoArray(lanes, 2 * n);
-        c3.intoArray(lanes, 3 * n);
-        out[row] = laneSum(lanes, 0, n);
-        out[row + 1] = laneSum(lanes, n, n);
-        out[row + 2] = laneSum(lanes, 2 * n, n);
-        out[row + 3] = laneSum(lanes, 3 * n, n);
     }
 
     /** Decodes blocks [from, from + count) of rows row…row+3 into scratch (row r at r · SPAN_VALUES). */

@@ -77,8 +77,8 @@ public abstract class FloatTensor {
      * Rows [rowStart, rowEnd) of W @ X for a batch: {@code out[b][row] = Σ_j this[row·n + j] ·
      * in[b][j]} — what one worker does with its share of a matrix product. With a {@link
      * #tileKernel()} the rows go four at a time against four entries at a time (each decoded
-     * weight block used for four entries, each activation load for four rows); the entries
-     * outermost, so a group of four activation rows stays in L1 while the chunk's weight rows
+     * weight block used for four entries, each activation load for four rows), leftover entries
+     * one row at a time; the entries outermost, so a group of four activation rows stays in L1 while the chunk's weight rows
      * stream past it. Bit-identical to {@link #dot} per entry either way.
      */
     public void matmul(int rowStart, int rowEnd, int n, float[][] in, int batchSize, float[][] out) {
@@ -100,9 +100,13 @@ public abstract class FloatTensor {
                 tiles.rows4x4(data, (long) r * blocks, blocks, in, e, blocks, out, r);
             }
         }
+        // the entries left over (all of them when decoding one sequence): one row at a time, since
+        // a thread streaming two or four rows interleaved from DRAM ran at half the speed
         for (; e < batchSize; e++) {
-            for (int r = rowStart; r < fullEnd; r += 4) {
-                tiles.rows4(data, (long) r * blocks, blocks, in[e], blocks, out[e], r);
+            float[] x = in[e];
+            float[] o = out[e];
+            for (int r = rowStart; r < fullEnd; r++) {
+                o[r] = tiles.dot(data, (long) r * blocks, x, 0, blocks);
             }
         }
         for (int r = fullEnd; r < rowEnd; r++) {

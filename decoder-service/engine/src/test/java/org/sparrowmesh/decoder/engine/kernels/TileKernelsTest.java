@@ -14,7 +14,7 @@ import org.sparrowmesh.decoder.engine.tensor.Quantizer;
 
 /**
  * The tiled Q8_0 / Q4_0 kernels: the 1 × 1 tile against the scalar reference (Σ getFloat·x in
- * double) over odd block counts, the 4 × 1 and 4 × 4 tiles bit-identical to the 1 × 1 tile, and a
+ * double) over odd block counts, the 4 × 4 tile bit-identical to the 1 × 1 tile, and a
  * tensor's matrix product over odd row counts and batch sizes bit-identical to its dot per entry
  * (so batching never changes a result).
  */
@@ -70,11 +70,6 @@ class TileKernelsTest {
                     for (int r = 0; r < rows; r++) {
                         expected[e][r] = tiles.dot(data, (long) r * blocks, in[e], 0, blocks);
                     }
-                }
-                float[] oneEntry = new float[rows];
-                tiles.rows4(data, blocks, blocks, in[3], blocks, oneEntry, 1);
-                for (int r = 1; r < 5; r++) {
-                    assertThat(oneEntry[r]).as("%s 4×1 row %d, %d blocks", type, r, blocks).isEqualTo(expected[3][r]);
                 }
                 float[][] out = new float[in.length][rows];
                 tiles.rows4x4(data, blocks, blocks, in, 2, blocks, out, 1);

@@ -27,7 +27,7 @@ class AllocationTest {
         assertStepsAllocateNothing(SharedTestData.stories260K());
     }
 
-    /** Q8_0 and Q4_0 weights go through the tiled kernels (4 × 4 for four of the samples, 4 × 1 for the fifth). */
+    /** Q8_0 and Q4_0 weights go through the tiled kernels (4 × 4 for four of the samples, one row at a time for the fifth). */
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
     void quantizedModelsAllocateNothingOnceWarm(GgmlType type) throws Exception {
