@@ -14,6 +14,9 @@ public interface TileKernel {
     float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks);
 
 
+    /** Row {@code row} (from block {@code first}) against x0 and x1: into out0[row], out1[row]. */
+    void row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks, float[] out0, float[] out1, int row);
+
     /** Rows row…row+3 against in[e…e+3]: into out[e + i][row…row+3]. */
     void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks, float[][] out, int row);
 
@@ -22,6 +25,12 @@ public interface TileKernel {
         @Override
         public float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
             return TileKernels.dotQ8_0(data, first, x, xOffset, blocks);
+        }
+
+        @Override
+        public void row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks, float[] out0,
+                float[] out1, int row) {
+            TileKernels.q8_0Row1x2(data, first, x0, x1, blocks, out0, out1, row);
         }
 
 
@@ -37,6 +46,12 @@ public interface TileKernel {
         @Override
         public float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
             return TileKernels.dotQ4_0(data, first, x, xOffset, blocks);
+        }
+
+        @Override
+        public void row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks, float[] out0,
+                float[] out1, int row) {
+            TileKernels.q4_0Row1x2(data, first, x0, x1, blocks, out0, out1, row);
         }
 
 

@@ -143,6 +143,33 @@ public final class TileKernels {
         storeSums(w, n, out, e, row);
     }
 
+    /**
+     * One Q8_0 row against two activation rows: out0[row], out1[row]. Leftover sequences go in pairs
+     * so a row streamed from memory serves two of them (and gives two FMA chains).
+     */
+    public static void q8_0Row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks,
+            float[] out0, float[] out1, int row) {
+        Objects.checkFromIndexSize(0, blocks * 32, x0.length);
+        Objects.checkFromIndexSize(0, blocks * 32, x1.length);
+        int step = F.length();
+        FloatVector c0 = FloatVector.zero(F), c1 = c0;
+        for (int b = 0; b < blocks; b++) {
+            long at = (first + b) * Q8_BYTES;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, at)));
+            int xi = b * 32;
+            for (int j = 0; j < 32; j += step) {
+                FloatVector w = ((FloatVector) ByteVector.fromMemorySegment(B, data, at + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d);
+                c0 = w.fma(FloatVector.fromArray(F, x0, xi + j), c0);
+                c1 = w.fma(FloatVector.fromArray(F, x1, xi + j), c1);
+            }
+        }
+        float[] lanes = SCRATCH.get();
+        c0.intoArray(lanes, 0);
+        c1.intoArray(lanes, step);
+        out0[row] = laneSum(lanes, 0, step);
+        out1[row] = laneSum(lanes, step, step);
+    }
+
     // ---- Q4_0: blocks of 32 = f16 d + 16 bytes; low nibbles are values 0..15, high 16..31 ----
     // A value is (q − 8)·d, computed as fma(q, d, −8d): the same single rounding of the same exact
     // product (8d is exact), so bit-identical to the reference, one byte subtraction less.
@@ -190,6 +217,36 @@ public final class TileKernels {
                 }
             }
         }
+    }
+
+    /** One Q4_0 row against two activation rows: out0[row], out1[row]. */
+    public static void q4_0Row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks,
+            float[] out0, float[] out1, int row) {
+        Objects.checkFromIndexSize(0, blocks * 32, x0.length);
+        Objects.checkFromIndexSize(0, blocks * 32, x1.length);
+        int step = F.length();
+        FloatVector c0 = FloatVector.zero(F), c1 = c0;
+        for (int b = 0; b < blocks; b++) {
+            long at = (first + b) * Q4_BYTES;
+            float ds = Float.float16ToFloat(data.get(F16, at));
+            FloatVector d = FloatVector.broadcast(F, ds);
+            FloatVector m = FloatVector.broadcast(F, -8f * ds);
+            int xi = b * 32;
+            for (int j = 0; j < 16; j += step) {
+                ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
+                FloatVector lo = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d, m);
+                FloatVector hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d, m);
+                c0 = lo.fma(FloatVector.fromArray(F, x0, xi + j), c0);
+                c1 = lo.fma(FloatVector.fromArray(F, x1, xi + j), c1);
+                c0 = hi.fma(FloatVector.fromArray(F, x0, xi + 16 + j), c0);
+                c1 = hi.fma(FloatVector.fromArray(F, x1, xi + 16 + j), c1);
+            }
+        }
+        float[] lanes = SCRATCH.get();
+        c0.intoArray(lanes, 0);
+        c1.intoArray(lanes, step);
+        out0[row] = laneSum(lanes, 0, step);
+        out1[row] = laneSum(lanes, step, step);
     }
 
     // ---- shared ---------------------------------------------------------------------------------

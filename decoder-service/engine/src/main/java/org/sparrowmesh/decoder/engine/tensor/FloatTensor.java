@@ -101,7 +101,15 @@ public abstract class FloatTensor {
             }
         }
         // the entries left over (all of them when decoding one sequence): one row at a time, since
-        // a thread streaming two or four rows interleaved from DRAM ran at half the speed
+        // a thread streaming two or four rows interleaved from DRAM ran at half the speed; in
+        // pairs, so a row read from memory serves two of them
+        for (; e + 2 <= batchSize; e += 2) {
+            float[] x0 = in[e], x1 = in[e + 1];
+            float[] o0 = out[e], o1 = out[e + 1];
+            for (int r = rowStart; r < fullEnd; r++) {
+                tiles.row1x2(data, (long) r * blocks, x0, x1, blocks, o0, o1, r);
+            }
+        }
         for (; e < batchSize; e++) {
             float[] x = in[e];
             float[] o = out[e];

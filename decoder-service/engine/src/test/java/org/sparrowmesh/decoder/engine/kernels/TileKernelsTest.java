@@ -14,7 +14,7 @@ import org.sparrowmesh.decoder.engine.tensor.Quantizer;
 
 /**
  * The tiled Q8_0 / Q4_0 kernels: the 1 × 1 tile against the scalar reference (Σ getFloat·x in
- * double) over odd block counts, the 4 × 4 tile bit-identical to the 1 × 1 tile, and a
+ * double) over odd block counts, the 1 × 2 and 4 × 4 tiles bit-identical to the 1 × 1 tile, and a
  * tensor's matrix product over odd row counts and batch sizes bit-identical to its dot per entry
  * (so batching never changes a result).
  */
@@ -71,6 +71,11 @@ class TileKernelsTest {
                         expected[e][r] = tiles.dot(data, (long) r * blocks, in[e], 0, blocks);
                     }
                 }
+                float[] pairA = new float[rows];
+                float[] pairB = new float[rows];
+                tiles.row1x2(data, 2L * blocks, in[4], in[5], blocks, pairA, pairB, 2);
+                assertThat(pairA[2]).as("%s 1×2 first, %d blocks", type, blocks).isEqualTo(expected[4][2]);
+                assertThat(pairB[2]).as("%s 1×2 second, %d blocks", type, blocks).isEqualTo(expected[5][2]);
                 float[][] out = new float[in.length][rows];
                 tiles.rows4x4(data, blocks, blocks, in, 2, blocks, out, 1);
                 for (int e = 2; e < 6; e++) {
