@@ -59,46 +59,6 @@ public interface RowKernel {
         }
     };
 
-    /**
-     * Q8_0 on the Vector API: the 1 × 1 tile of {@link TileKernel#VECTOR_Q8_0} (the tensor's
-     * matrix product goes through the tiles). Touch only when {@link KernelProvider#vectorEnabled()}.
-     */
-    RowKernel VECTOR_Q8_0 = new RowKernel() {
-        @Override
-        public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
-            return TileKernels.dotQ8_0(data, firstBlock, x, xOffset, blocks);
-        }
-
-        @Override
-        public void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
-                int xOffset, int blocks, float[] out) {
-            out[0] = TileKernels.dotQ8_0(data, firstBlock, x0, xOffset, blocks);
-            out[1] = TileKernels.dotQ8_0(data, firstBlock, x1, xOffset, blocks);
-            out[2] = TileKernels.dotQ8_0(data, firstBlock, x2, xOffset, blocks);
-            out[3] = TileKernels.dotQ8_0(data, firstBlock, x3, xOffset, blocks);
-        }
-    };
-
-    /**
-     * Q4_0 on the Vector API: the 1 × 1 tile of {@link TileKernel#VECTOR_Q4_0}. Touch only when
-     * {@link KernelProvider#vectorEnabled()}.
-     */
-    RowKernel VECTOR_Q4_0 = new RowKernel() {
-        @Override
-        public float dot(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
-            return TileKernels.dotQ4_0(data, firstBlock, x, xOffset, blocks);
-        }
-
-        @Override
-        public void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
-                int xOffset, int blocks, float[] out) {
-            out[0] = TileKernels.dotQ4_0(data, firstBlock, x0, xOffset, blocks);
-            out[1] = TileKernels.dotQ4_0(data, firstBlock, x1, xOffset, blocks);
-            out[2] = TileKernels.dotQ4_0(data, firstBlock, x2, xOffset, blocks);
-            out[3] = TileKernels.dotQ4_0(data, firstBlock, x3, xOffset, blocks);
-        }
-    };
-
     /** Q6_K on the Vector API. Touch only when {@link KernelProvider#vectorEnabled()}. */
     RowKernel VECTOR_Q6_K = new RowKernel() {
         @Override

@@ -58,7 +58,7 @@ public interface TileKernel {
         @Override
         public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
                 float[][] out, int row) {
-            TileKernels.rows4x4(TileKernels::decodeQ4_0Rows4, data, first, rowBlocks, in, e, blocks, out, row);
+            TileKernels.q4_0Rows4x4(data, first, rowBlocks, in, e, blocks, out, row);
         }
     };
 }

@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Two shapes of the 4 × 4 tile: Q8_0 keeps everything in registers in one method; Q4_0's
  * nibble decode makes that method too large for C2, which then boxes vectors (10× slower,
- * allocating), so Q4_0 decodes a span of blocks into an L1 scratch first ({@link #rows4x4}).
+ * allocating), so Q4_0 decodes a span of blocks into an L1 scratch first ({@link #q4_0Rows4x4}).
  *
  * <p>Every (row, activation) pair adds in exactly the same order in every tile shape and in
  * {@link #dotQ8_0}/{@link #dotQ4_0} — per block, per vector: {@code acc = fma(q·d, x, acc)},
@@ -255,24 +255,18 @@ public final class TileKernels {
     static final int SPAN_BLOCKS = 8;
     static final int SPAN_VALUES = SPAN_BLOCKS * 32;
 
-    /** Decodes blocks of four rows into scratch, as {@code q·d} floats rounded like the direct kernels. */
-    @FunctionalInterface
-    interface RowsDecoder {
-        void decode(MemorySegment data, long first, long rowBlocks, int from, int count, float[] scratch);
-    }
-
     /** Per thread: decoded weights of a span, then the lanes of the accumulators. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[4 * SPAN_VALUES]);
 
     /**
-     * Four rows against in[e…e+3]: each span of {@link #SPAN_BLOCKS} blocks of the four rows is
-     * decoded once into an L1 scratch (by {@code decoder}), then a plain float 4 × 4 kernel with
+     * Four Q4_0 rows against in[e…e+3]: each span of {@link #SPAN_BLOCKS} blocks of the four rows is
+     * decoded once into an L1 scratch ({@link #decodeQ4_0Rows4}), then a plain float 4 × 4 kernel with
      * sixteen accumulator chains runs over it. Decoding apart keeps the FMA loop small enough
      * for C2 to keep every vector in a register (one method doing both grew past its inlining
      * budget and boxed vectors). The scratch holds exactly the {@code q·d} the direct kernels
-     * multiply, so the sums are bit-identical to {@link #dotQ8_0}/{@link #dotQ4_0}.
+     * multiply, so the sums are bit-identical to {@link #dotQ4_0}.
      */
-    static void rows4x4(RowsDecoder decoder, MemorySegment data, long first, long rowBlocks, float[][] in, int e,
+    public static void q4_0Rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e,
             int blocks, float[][] out, int row) {
         float[] x0 = in[e], x1 = in[e + 1], x2 = in[e + 2], x3 = in[e + 3];
         checkActivations(blocks * 32, x0, x1, x2, x3);
@@ -285,7 +279,7 @@ public final class TileKernels {
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         for (int from = 0; from < blocks; from += SPAN_BLOCKS) {
             int count = Math.min(SPAN_BLOCKS, blocks - from);
-            decoder.decode(data, first, rowBlocks, from, count, w);
+            decodeQ4_0Rows4(data, first, rowBlocks, from, count, w);
             int values = count * 32;
             int xi = from * 32;
             for (int j = 0; j < values; j += step) {

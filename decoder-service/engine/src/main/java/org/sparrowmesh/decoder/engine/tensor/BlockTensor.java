@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.RowKernel;
+import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
  * A view of a block-quantized tensor: {@code blockSize} values stored in {@code typeSize} bytes,
@@ -64,9 +65,15 @@ abstract class BlockTensor extends FloatTensor {
     public float dot(long offset, float[] x, int xOffset, int length) {
         Objects.checkFromIndexSize(offset, length, size);
         Objects.checkFromIndexSize(xOffset, length, x.length);
-        RowKernel kernel = rowKernel();
-        if (kernel != null && offset % blockSize == 0 && length % blockSize == 0) {
-            return kernel.dot(data, offset / blockSize, x, xOffset, length / blockSize);
+        if (offset % blockSize == 0 && length % blockSize == 0) {
+            TileKernel tiles = tileKernel();
+            if (tiles != null) {
+                return tiles.dot(data, offset / blockSize, x, xOffset, length / blockSize);
+            }
+            RowKernel kernel = rowKernel();
+            if (kernel != null) {
+                return kernel.dot(data, offset / blockSize, x, xOffset, length / blockSize);
+            }
         }
         float[] block = BLOCK_SCRATCH.get(); // per thread: a dot product allocates nothing
         float sum = 0f;

@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
@@ -43,14 +42,6 @@ public final class Q4_0Tensor extends BlockTensor {
             out[o + j] = ((packed & 0xF) - 8) * d;
             out[o + j + 16] = ((packed >>> 4) - 8) * d;
         }
-    }
-
-    private static final RowKernel KERNEL =
-            KernelProvider.vectorEnabled() ? RowKernel.VECTOR_Q4_0 : null;
-
-    @Override
-    RowKernel rowKernel() {
-        return KERNEL;
     }
 
     private static final TileKernel TILES =

@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
-import org.sparrowmesh.decoder.engine.kernels.RowKernel;
 import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
@@ -37,14 +36,6 @@ public final class Q8_0Tensor extends BlockTensor {
         for (int j = 0; j < BLOCK; j++) {
             out[o + j] = i8(data, at + 2 + j) * d;
         }
-    }
-
-    private static final RowKernel KERNEL =
-            KernelProvider.vectorEnabled() ? RowKernel.VECTOR_Q8_0 : null;
-
-    @Override
-    RowKernel rowKernel() {
-        return KERNEL;
     }
 
     private static final TileKernel TILES =
