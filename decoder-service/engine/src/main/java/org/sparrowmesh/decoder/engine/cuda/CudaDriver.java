@@ -246,6 +246,12 @@ public final class CudaDriver {
                 destination, source, bytes, stream);
     }
 
+    /** A copy between two device buffers, queued on {@code stream}. */
+    public void memcpyDtoDAsync(long destination, long source, long bytes, MemorySegment stream) {
+        invoke("cuMemcpyDtoDAsync", "cuMemcpyDtoDAsync_v2", returnsInt(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS),
+                destination, source, bytes, stream);
+    }
+
     /** {@code cuMemsetD8} of {@code bytes} bytes to {@code value}. */
     public void memsetD8(long destination, byte value, long bytes) {
         invoke("cuMemsetD8", "cuMemsetD8_v2", returnsInt(JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_BYTE, JAVA_LONG),

@@ -33,8 +33,11 @@ public final class CudaForwardPass implements AutoCloseable {
     public record Step(int[] tokens, float[] logProbabilities, float elapsedMillis) {
     }
 
-    /** The k best tokens of each entry, best first, with their logits (for sampling on the host). */
-    public record TopK(int[][] tokens, float[][] logits, float elapsedMillis) {
+    /**
+     * The k best tokens of each entry, best first, with their logits and the log-sum-exp of all
+     * the entry's logits (for sampling on the host with the whole distribution's probabilities).
+     */
+    public record TopK(int[][] tokens, float[][] logits, double[] logSumExp, float elapsedMillis) {
     }
 
     private final CudaDriver driver;
@@ -48,6 +51,7 @@ public final class CudaForwardPass implements AutoCloseable {
     private final int slots;
     private final int contextSize;
     private final int maxSplits;
+    private final String deviceDescription;
     private final List<Long> allocations = new ArrayList<>();
     private final Arena host = Arena.ofShared();
     private final MemorySegment stagingInts;   // tokens, slots, positions (3 × capacity)
@@ -89,6 +93,7 @@ public final class CudaForwardPass implements AutoCloseable {
         if (!device.present()) {
             throw new IllegalStateException("no usable CUDA device: " + device.reason());
         }
+        this.deviceDescription = device.reason();
         this.c = model.config();
         this.capacity = batchCapacity;
         this.slots = slots;
@@ -229,8 +234,9 @@ public final class CudaForwardPass implements AutoCloseable {
     }
 
     /**
-     * The same step as {@link #step}, returning each entry's {@code k} best tokens (k ≤ 64) and
-     * their logits instead of the greedy token: k·size numbers come back, not the logits.
+     * The same step as {@link #step}, returning each entry's {@code k} best tokens (k ≤ 64), their
+     * logits and the log-sum-exp of the entry's logits instead of the greedy token: (2k + 1)·size
+     * numbers come back, not the logits.
      */
     public TopK topK(int size, int[] tokens, int[] slotOf, int[] positions, int k) {
         if (k < 1 || k > Math.min(CudaKernels.TOP_K_MAX, c.vocabularySize())) {
@@ -238,19 +244,24 @@ public final class CudaForwardPass implements AutoCloseable {
         }
         forwardToLogits(size, tokens, slotOf, positions);
         kernels.topK(topIds, topValues, logits, size, c.vocabularySize(), k);
+        // argmax's log-probability of the best token is max - logsumexp: it gives the normaliser
+        kernels.argmax(ids, logProbabilities, logits, size, c.vocabularySize());
         driver.memcpyDtoHAsync(stagingTopIds, topIds, 4L * size * k, stream);
         driver.memcpyDtoHAsync(stagingTopValues, topValues, 4L * size * k, stream);
+        driver.memcpyDtoHAsync(stagingFloats, logProbabilities, 4L * size, stream);
         driver.eventRecord(end, stream);
         driver.streamSynchronize(stream);
         int[][] best = new int[size][k];
         float[][] values = new float[size][k];
+        double[] logSumExp = new double[size];
         for (int b = 0; b < size; b++) {
             for (int r = 0; r < k; r++) {
                 best[b][r] = stagingTopIds.getAtIndex(JAVA_INT, (long) b * k + r);
                 values[b][r] = stagingTopValues.getAtIndex(JAVA_FLOAT, (long) b * k + r);
             }
+            logSumExp[b] = (double) values[b][0] - stagingFloats.getAtIndex(JAVA_FLOAT, b);
         }
-        return new TopK(best, values, driver.eventElapsedMillis(start, end));
+        return new TopK(best, values, logSumExp, driver.eventElapsedMillis(start, end));
     }
 
     /** Queues the step's kernels up to the logits (batch, vocab) on the device; nothing is waited for. */
@@ -318,6 +329,45 @@ public final class CudaForwardPass implements AutoCloseable {
         // final rmsnorm and classifier: the logits stay on the device
         kernels.rmsnorm(xb, x, outputNorm, size, n, eps);
         kernels.matmul(output.type, output.pointer, xb, logits, c.vocabularySize(), n, size);
+    }
+
+    /**
+     * Copies the keys and values of positions [0, {@code positions}) of slot {@code from} into slot
+     * {@code to}, on the step stream (so the next step sees them): how a sample starts from its
+     * prompt on the device.
+     */
+    public void copySlot(int from, int to, int positions) {
+        if (from < 0 || from >= slots || to < 0 || to >= slots || from == to) {
+            throw new IllegalArgumentException("copy from slot " + from + " to slot " + to + ": two different slots of [0, " + slots + ")");
+        }
+        if (positions < 0 || positions > contextSize) {
+            throw new IllegalArgumentException("copy of " + positions + " positions; a slot holds 0 to " + contextSize);
+        }
+        if (positions == 0) {
+            return;
+        }
+        driver.contextSetCurrent(context);
+        long rowBytes = 4L * c.keyValueDimension();
+        for (int l = 0; l < c.layerCount(); l++) {
+            long source = rowBytes * ((long) from * c.layerCount() + l) * contextSize;
+            long destination = rowBytes * ((long) to * c.layerCount() + l) * contextSize;
+            driver.memcpyDtoDAsync(keyCache + destination, keyCache + source, rowBytes * positions, stream);
+            driver.memcpyDtoDAsync(valueCache + destination, valueCache + source, rowBytes * positions, stream);
+        }
+    }
+
+    /** Bytes of KV cache one slot holds on the device. */
+    public long slotBytes() {
+        return 2L * 4 * c.layerCount() * contextSize * c.keyValueDimension();
+    }
+
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** The device's name, compute capability and memory, as detected at start. */
+    public String deviceDescription() {
+        return deviceDescription;
     }
 
     /**

@@ -37,6 +37,26 @@ public final class ForwardBatch {
         return size == states.length;
     }
 
+    /** The sequence of entry {@code i}. */
+    public InferenceState state(int i) {
+        return states[i];
+    }
+
+    /** The token entry {@code i} feeds. */
+    public int token(int i) {
+        return tokens[i];
+    }
+
+    /** The position entry {@code i}'s token goes to. */
+    public int position(int i) {
+        return positions[i];
+    }
+
+    /** Whether entry {@code i}'s logits are needed. */
+    public boolean wantsLogits(int i) {
+        return wantsLogits[i];
+    }
+
     public void clear() {
         for (int i = 0; i < size; i++) {
             states[i] = null;

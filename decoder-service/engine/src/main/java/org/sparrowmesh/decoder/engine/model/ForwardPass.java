@@ -1,6 +1,7 @@
 package org.sparrowmesh.decoder.engine.model;
 
 import org.sparrowmesh.decoder.engine.kernels.ArrayKernels;
+import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
 import org.sparrowmesh.decoder.engine.kernels.WorkerPool;
 import org.sparrowmesh.decoder.engine.tensor.FloatTensor;
 
@@ -14,7 +15,7 @@ import org.sparrowmesh.decoder.engine.tensor.FloatTensor;
  * (except when a state with a longer context than ever seen arrives). One step at a time: not
  * thread-safe; a scheduler thread drives it.
  */
-public final class ForwardPass implements AutoCloseable {
+public final class ForwardPass implements BatchedForward {
 
     private final Llama model;
     private final WorkerPool pool;
@@ -94,11 +95,12 @@ public final class ForwardPass implements AutoCloseable {
         logitRows = new float[batchCapacity][];
     }
 
+    @Override
     public Llama model() {
         return model;
     }
 
-    /** Most entries of one step. */
+    @Override
     public int batchCapacity() {
         return capacity;
     }
@@ -109,6 +111,7 @@ public final class ForwardPass implements AutoCloseable {
     }
 
     /** A new, empty sequence with its KV cache in {@code precision}. */
+    @Override
     public InferenceState newState(int contextSize, KeyValuePrecision precision) {
         return new InferenceState(model.config(), contextSize, precision);
     }
@@ -147,6 +150,7 @@ public final class ForwardPass implements AutoCloseable {
     }
 
     /** Runs one step over every entry of {@code batch}; logits land in the entries' states. */
+    @Override
     public void forward(ForwardBatch batch) {
         int size = batch.size;
         if (size == 0) {
@@ -182,7 +186,7 @@ public final class ForwardPass implements AutoCloseable {
             for (int b = 0; b < size; b++) {
                 rope(q[b], c.headCount(), b);
                 rope(k[b], c.keyValueHeadCount(), b);
-                batch.states[b].cache.write(l, batch.positions[b], k[b], v[b]);
+                batch.states[b].hostCache().write(l, batch.positions[b], k[b], v[b]);
             }
             // causal attention of every (entry, head), in parallel; output into xb
             pool.parallelFor(size * c.headCount(), attend);
@@ -266,7 +270,7 @@ public final class ForwardPass implements AutoCloseable {
             for (int job = start; job < end; job++) {
                 int b = job / heads;
                 int h = job % heads;
-                KeyValueCache cache = batch.states[b].cache;
+                KeyValueCache cache = batch.states[b].hostCache();
                 int pos = batch.positions[b];
                 float[] query = q[b];
                 float[] scores = attention[job];
@@ -412,6 +416,12 @@ public final class ForwardPass implements AutoCloseable {
         float[] values = new float[size];
         tensor.dequantize(0, values, 0, size);
         return values;
+    }
+
+    /** The kernels (Vector API or scalar, and why) and the worker threads. */
+    @Override
+    public String description() {
+        return KernelProvider.description() + ", " + pool.parallelism() + " threads";
     }
 
     @Override

@@ -10,7 +10,7 @@ package org.sparrowmesh.decoder.engine.model;
  * a shared block copies that block first (copy-on-write); since past positions are never
  * rewritten, only the partly filled last block of the prompt is ever copied.
  */
-public final class KeyValueCache {
+public final class KeyValueCache implements SequenceCache {
 
     /** Positions per block. */
     public static final int BLOCK_POSITIONS = 16;
@@ -62,6 +62,7 @@ public final class KeyValueCache {
     }
 
     /** A cache that shares this one's first {@code positions} positions (nothing is copied now). */
+    @Override
     public KeyValueCache fork(int positions) {
         if (positions < 0 || positions > capacity) {
             throw new IllegalArgumentException("cannot share " + positions + " positions of a cache of " + capacity);
@@ -69,7 +70,7 @@ public final class KeyValueCache {
         return new KeyValueCache(this, positions);
     }
 
-    /** How many positions fit. */
+    @Override
     public int capacity() {
         return capacity;
     }
@@ -79,6 +80,7 @@ public final class KeyValueCache {
     }
 
     /** Bytes of the blocks this cache references (shared blocks count in every cache that holds them). */
+    @Override
     public long referencedBytes() {
         long blocks = 0;
         for (Object block : keyBlocks[0]) {
@@ -95,6 +97,7 @@ public final class KeyValueCache {
      * loop allocates nothing per token (blocks otherwise appear every {@link #BLOCK_POSITIONS}
      * positions as the sequence grows).
      */
+    @Override
     public void reserve(int positions) {
         int blocks = Math.min(shared.length, (positions + BLOCK_POSITIONS - 1) / BLOCK_POSITIONS);
         for (int l = 0; l < keyBlocks.length; l++) {

@@ -117,6 +117,16 @@ public final class Sampler {
      *                                  id outside the vocabulary
      */
     public int sample(float[] logits, TokenHistory history) {
+        return sample(logits, Double.NaN, history);
+    }
+
+    /**
+     * Chooses the next token from logits that may hold only the best tokens, as a device hands
+     * them back (the others -Infinity): {@code logSumExp} is then log Σ exp over the whole
+     * vocabulary, so the reported log-probabilities, and top-p's share of the mass, are the full
+     * distribution's; NaN computes it from {@code logits}. Only the given tokens can be drawn.
+     */
+    public int sample(float[] logits, double logSumExp, TokenHistory history) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(history, "history");
         if (logits.length != vocabularySize) {
@@ -125,8 +135,14 @@ public final class Sampler {
         }
         // the reported log-probability is under the unmodified distribution
         float max = LogSoftmax.finiteMax(logits);
-        double sumExp = LogSoftmax.sumExp(logits, max);
-        lastLogSumExp = max + StrictMath.log(sumExp);
+        double sumExp;
+        if (Double.isNaN(logSumExp)) {
+            sumExp = LogSoftmax.sumExp(logits, max);
+            lastLogSumExp = max + StrictMath.log(sumExp);
+        } else {
+            sumExp = StrictMath.exp(logSumExp - max);
+            lastLogSumExp = logSumExp;
+        }
 
         float[] scores = applyPenalties(logits, history);
         if (scores != logits) {
@@ -145,10 +161,15 @@ public final class Sampler {
      * record is allocated.
      */
     public SampledToken sample(float[] logits, TokenHistory history, int alternativeCount) {
+        return sample(logits, Double.NaN, history, alternativeCount);
+    }
+
+    /** {@link #sample(float[], TokenHistory, int)} over logits that may hold only the best tokens (see {@link #sample(float[], double, TokenHistory)}). */
+    public SampledToken sample(float[] logits, double logSumExp, TokenHistory history, int alternativeCount) {
         if (alternativeCount < 0) {
             throw new IllegalArgumentException("alternativeCount must be >= 0, got " + alternativeCount);
         }
-        int token = sample(logits, history);
+        int token = sample(logits, logSumExp, history);
         if (alternativeCount == 0) {
             return new SampledToken(token, lastLogProbability, List.of());
         }

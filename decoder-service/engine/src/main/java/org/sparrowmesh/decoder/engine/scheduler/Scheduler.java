@@ -13,8 +13,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.sparrowmesh.decoder.engine.generation.FinishReason;
+import org.sparrowmesh.decoder.engine.model.BatchedForward;
 import org.sparrowmesh.decoder.engine.model.ForwardBatch;
-import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.InferenceState;
 import org.sparrowmesh.decoder.engine.model.KeyValueCache;
 import org.sparrowmesh.decoder.engine.model.KeyValuePrecision;
@@ -46,7 +46,7 @@ public final class Scheduler implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
 
-    private final ForwardPass pass;
+    private final BatchedForward pass;
     private final Tokenizer tokenizer;
     private final SchedulerSettings settings;
     private final StepObserver observer;
@@ -77,10 +77,10 @@ public final class Scheduler implements AutoCloseable {
     /**
      * Starts the scheduler thread.
      *
-     * @param pass      the forward pass; its batch capacity must hold {@link SchedulerSettings#stepCapacity()}
+     * @param pass      the forward pass (CPU or device); its batch capacity must hold {@link SchedulerSettings#stepCapacity()}
      * @param tokenizer the model's tokenizer (detokenizing, end-of-generation tokens)
      */
-    public Scheduler(ForwardPass pass, Tokenizer tokenizer, SchedulerSettings settings, StepObserver observer) {
+    public Scheduler(BatchedForward pass, Tokenizer tokenizer, SchedulerSettings settings, StepObserver observer) {
         LlamaConfiguration config = pass.model().config();
         if (pass.batchCapacity() < settings.stepCapacity()) {
             throw new IllegalArgumentException("the forward pass holds " + pass.batchCapacity()
@@ -287,7 +287,7 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             if (!request.started()) {
-                request.prefillState = null;
+                releasePrefill(request);
                 notifyFailed(request, cancelled ? new CancellationException("cancelled")
                         : new TimeoutException("the deadline passed before the first token"));
                 request.finishedSamples = -1; // ended without samples
@@ -388,11 +388,11 @@ public final class Scheduler implements AutoCloseable {
         SampledToken sampled = null;
         try {
             if (job.logProbabilities()) {
-                sampled = sample.sampler.sample(logits, sample.history, job.alternativeCount());
+                sampled = sample.sampler.sample(logits, sample.state.logSumExp(), sample.history, job.alternativeCount());
                 token = sampled.id();
                 logProbability = sampled.logProbability();
             } else {
-                token = sample.sampler.sample(logits, sample.history);
+                token = sample.sampler.sample(logits, sample.state.logSumExp(), sample.history);
                 logProbability = sample.sampler.lastLogProbability();
             }
         } catch (RuntimeException e) {
@@ -475,7 +475,7 @@ public final class Scheduler implements AutoCloseable {
         }
         for (ActiveRequest request : prefilledThisStep) {
             if (!request.started() && request.finishedSamples >= 0) {
-                request.prefillState = null;
+                releasePrefill(request);
                 request.finishedSamples = -1;
                 notifyFailed(request, new IllegalStateException(message, e));
             }
@@ -492,6 +492,11 @@ public final class Scheduler implements AutoCloseable {
             it.remove();
             runningSequences -= request.job.sampleCount();
             reservedBytes -= request.reservedBytes;
+            // a device's slots go back before the listener hears the end; the host's KV blocks go with the states
+            for (SampleSequence sample : request.samples) {
+                sample.state.release();
+            }
+            releasePrefill(request);
             if (!failed) {
                 long end = System.nanoTime();
                 RequestUsage usage = new RequestUsage(request.job.promptTokens().length, request.generatedTokens,
@@ -504,7 +509,14 @@ public final class Scheduler implements AutoCloseable {
                     LOG.log(Level.WARNING, "request " + request.job.requestId() + ": onFinished failed: " + e);
                 }
             }
-            request.samples.clear(); // the KV blocks go with the states
+            request.samples.clear();
+        }
+    }
+
+    private static void releasePrefill(ActiveRequest request) {
+        if (request.prefillState != null) {
+            request.prefillState.release();
+            request.prefillState = null;
         }
     }
 

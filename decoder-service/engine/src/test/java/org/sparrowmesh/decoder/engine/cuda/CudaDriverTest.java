@@ -209,8 +209,11 @@ class CudaDriverTest {
                     int beforeTopK = fake.launches();
                     CudaForwardPass.TopK top = pass.topK(2, new int[] {4, 5}, new int[] {0, 1}, new int[] {1, 301}, 5);
                     assertThat(top.tokens()).hasDimensions(2, 5);
-                    assertThat(fake.launches() - beforeTopK).isEqualTo(expected.size());
-                    assertThat(fake.launch(fake.launches() - 1)).isEqualTo("top_k 2×1×1");
+                    // the same kernels up to the logits, then top_k, then argmax for the log-sum-exp
+                    assertThat(fake.launches() - beforeTopK).isEqualTo(expected.size() + 1);
+                    assertThat(fake.launch(fake.launches() - 2)).isEqualTo("top_k 2×1×1");
+                    assertThat(fake.launch(fake.launches() - 1)).isEqualTo("argmax 2×1×1");
+                    assertThat(top.logSumExp()).hasSize(2);
                     assertThatThrownBy(() -> pass.topK(1, new int[] {1}, new int[] {0}, new int[] {2}, 65))
                             .hasMessage("top-k of 65; the device gives 1 to 64");
                     CudaForwardPass.Step prefill = pass.prefill(0, new int[] {1, 5, 9, 13, 17, 21, 25, 29, 33, 37});

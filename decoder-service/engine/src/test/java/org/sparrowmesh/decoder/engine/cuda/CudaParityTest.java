@@ -13,12 +13,19 @@ import org.junit.jupiter.api.Test;
 import org.sparrowmesh.decoder.engine.ReferenceData;
 import org.sparrowmesh.decoder.engine.SharedTestData;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
+import org.sparrowmesh.decoder.engine.model.KeyValuePrecision;
 import org.sparrowmesh.decoder.engine.model.Llama;
+import org.sparrowmesh.decoder.engine.sampling.SamplingParameters;
+import org.sparrowmesh.decoder.engine.scheduler.GenerationJob;
+import org.sparrowmesh.decoder.engine.scheduler.RecordingListener;
+import org.sparrowmesh.decoder.engine.scheduler.Scheduler;
+import org.sparrowmesh.decoder.engine.scheduler.SchedulerSettings;
+import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
 
 /**
  * The CUDA forward pass against llama.cpp's outputs for stories260K, as LlamaParityTest holds the
- * CPU engine: greedy tokens equal, one sequence at a time and all reference prompts decoded in one
- * batch. Runs only where a CUDA device is present; elsewhere every test is skipped with the
+ * CPU engine: greedy tokens equal, one sequence at a time, all reference prompts decoded in one
+ * batch, and through the scheduler (device slots, forked samples). Runs only where a CUDA device is present; elsewhere every test is skipped with the
  * detector's reason (shown in the test report).
  */
 class CudaParityTest {
@@ -109,6 +116,40 @@ class CudaParityTest {
         for (int s = 0; s < size; s++) {
             assertThat(generated[s]).as("batched greedy continuation of %s on CUDA", references.get(s).get("prompt"))
                     .containsExactly(ReferenceData.ints(references.get(s).get("generated_token_ids")));
+        }
+    }
+
+    @Test
+    void theSchedulerOnTheDeviceGivesLlamaCppsGreedyTokensForEveryPromptAtOnceAndSamplesOfOnePromptAgree() throws Exception {
+        List<JsonNode> references = ReferenceData.jsonLines("greedy.jsonl");
+        Tokenizer tokenizer = Tokenizer.fromGGUF(gguf.metadata());
+        SchedulerSettings settings = new SchedulerSettings(16, 16, 32, 1L << 30, CONTEXT, KeyValuePrecision.F32);
+        try (CudaBatchedForward device = new CudaBatchedForward(gguf, Llama.load(gguf), settings.stepCapacity(),
+                settings.maxRunningSequences(), CONTEXT);
+             Scheduler scheduler = new Scheduler(device, tokenizer, settings, (sequences, prefill, nanos) -> { })) {
+            List<RecordingListener> listeners = new java.util.ArrayList<>();
+            for (JsonNode reference : references) {
+                RecordingListener listener = new RecordingListener();
+                scheduler.submit(new GenerationJob("parity", ReferenceData.ints(reference.get("prompt_token_ids")), 1,
+                        SamplingParameters.greedy(), reference.get("generated_token_ids").size(), List.of(), false, 0,
+                        Long.MAX_VALUE, listener));
+                listeners.add(listener);
+            }
+            // and four greedy samples of the first prompt: forked slots must continue the same prefix
+            RecordingListener samples = new RecordingListener();
+            scheduler.submit(new GenerationJob("samples", ReferenceData.ints(references.get(0).get("prompt_token_ids")), 4,
+                    SamplingParameters.greedy(), references.get(0).get("generated_token_ids").size(), List.of(), false, 0,
+                    Long.MAX_VALUE, samples));
+            for (int r = 0; r < references.size(); r++) {
+                listeners.get(r).awaitEnd();
+                assertThat(listeners.get(r).tokenIds(0)).as("scheduled greedy continuation of %s on CUDA",
+                        references.get(r).get("prompt")).containsExactly(ReferenceData.ints(references.get(r).get("generated_token_ids")));
+            }
+            samples.awaitEnd();
+            for (int i = 0; i < 4; i++) {
+                assertThat(samples.tokenIds(i)).as("greedy sample %d", i)
+                        .containsExactly(ReferenceData.ints(references.get(0).get("generated_token_ids")));
+            }
         }
     }
 

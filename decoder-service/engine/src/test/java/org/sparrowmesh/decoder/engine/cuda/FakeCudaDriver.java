@@ -85,6 +85,13 @@ final class FakeCudaDriver {
             int cuMemcpyHtoDAsync_v2(uint64_t d, const void* s, size_t bytes, void* st) { return inside(d, bytes); }
             int cuMemcpyDtoH_v2(void* d, uint64_t s, size_t bytes) { if (inside(s, bytes)) return 1; memset(d, 0, bytes); return 0; }
             int cuMemcpyDtoHAsync_v2(void* d, uint64_t s, size_t bytes, void* st) { return cuMemcpyDtoH_v2(d, s, bytes); }
+            static int device_copies = 0;
+            static uint64_t device_copy_bytes = 0;
+            int cuMemcpyDtoDAsync_v2(uint64_t d, uint64_t s, size_t bytes, void* st) {
+              if (inside(d, bytes) || inside(s, bytes)) return 1;
+              device_copies++; device_copy_bytes += bytes; return 0; }
+            int fake_device_copies(void) { return device_copies; }
+            uint64_t fake_device_copy_bytes(void) { return device_copy_bytes; }
             int cuModuleLoadData(void** module, const void* image) {
               uint32_t magic; memcpy(&magic, image, 4);
               if (magic != 0xBA55ED50u) return 200; *module = (void*)0x5000; return 0; }
@@ -123,6 +130,8 @@ final class FakeCudaDriver {
     private final MethodHandle launches;
     private final MethodHandle lastLaunch;
     private final MethodHandle launch;
+    private final MethodHandle deviceCopies;
+    private final MethodHandle deviceCopyBytes;
 
     private FakeCudaDriver(Path library) {
         this.library = library;
@@ -135,6 +144,8 @@ final class FakeCudaDriver {
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         launch = linker.downcallHandle(lookup.find("fake_launch").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        deviceCopies = linker.downcallHandle(lookup.find("fake_device_copies").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        deviceCopyBytes = linker.downcallHandle(lookup.find("fake_device_copy_bytes").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_LONG));
     }
 
     /** Compiles the fake into {@code folder}; skips the test with the reason when gcc is absent. */
@@ -173,6 +184,23 @@ final class FakeCudaDriver {
     void initResult(int result) {
         try {
             int ignored = (int) setInitResult.invokeExact(result);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** cuMemcpyDtoDAsync calls so far (each inside its allocations), and their bytes. */
+    int deviceCopies() {
+        try {
+            return (int) deviceCopies.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    long deviceCopyBytes() {
+        try {
+            return (long) deviceCopyBytes.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

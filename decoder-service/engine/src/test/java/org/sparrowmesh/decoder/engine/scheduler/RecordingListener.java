@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.sparrowmesh.decoder.engine.tokenizer.Vocabulary;
 
-/** Collects a request's events; {@link #end()} completes with the usage or the failure. */
-class RecordingListener implements GenerationListener {
+/** Collects a request's events (also for the CUDA scheduler tests); {@link #end()} completes with the usage or the failure. */
+public class RecordingListener implements GenerationListener {
 
     final List<TokenEvent> tokens = new ArrayList<>();
     final List<SampleOutcome> outcomes = new ArrayList<>();
@@ -37,7 +37,7 @@ class RecordingListener implements GenerationListener {
         end.completeExceptionally(failure);
     }
 
-    RequestUsage awaitEnd() throws Exception {
+    public RequestUsage awaitEnd() throws Exception {
         return end.get(60, TimeUnit.SECONDS);
     }
 
@@ -47,7 +47,7 @@ class RecordingListener implements GenerationListener {
         }
     }
 
-    synchronized int[] tokenIds(int sample) {
+    public synchronized int[] tokenIds(int sample) {
         return tokens.stream().filter(t -> t.sampleIndex() == sample && t.tokenId() != Vocabulary.NO_TOKEN)
                 .mapToInt(TokenEvent::tokenId).toArray();
     }
@@ -58,7 +58,7 @@ class RecordingListener implements GenerationListener {
         return text.toString();
     }
 
-    synchronized SampleOutcome outcome(int sample) {
+    public synchronized SampleOutcome outcome(int sample) {
         return outcomes.stream().filter(o -> o.sampleIndex() == sample).findFirst().orElseThrow();
     }
 }

@@ -12,12 +12,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.sparrowmesh.decoder.engine.chat.ChatTemplate;
+import org.sparrowmesh.decoder.engine.cuda.CudaBatchedForward;
 import org.sparrowmesh.decoder.engine.cuda.CudaDevice;
 import org.sparrowmesh.decoder.engine.cuda.DecoderBackend;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
+import org.sparrowmesh.decoder.engine.model.BatchedForward;
 import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.KeyValuePrecision;
 import org.sparrowmesh.decoder.engine.model.Llama;
@@ -53,17 +55,13 @@ public class DecoderRuntime {
         DecoderBackend.Choice backend = DecoderBackend.parse(BACKEND_KEY, config.backend())
                 .resolve(BACKEND_KEY, CudaDevice::detect);
         LOG.infof("decoder backend %s: %s", backend.backend().name().toLowerCase(Locale.ROOT), backend.reason());
-        if (backend.backend() == DecoderBackend.CUDA) {
-            LOG.warn("the scheduler still decodes with the CPU forward pass: the CUDA forward pass"
-                    + " (engine cuda.CudaForwardPass) is not yet behind the scheduler (README, CUDA backend)");
-        }
         Optional<String> location = config.model().filter(s -> !s.isBlank());
         if (location.isEmpty()) {
             LOG.info("no model configured (mesh.decoder.model / MESH_MODEL): Generate answers FAILED_PRECONDITION");
             return;
         }
         try {
-            model = load(ModelFiles.resolve(location.get()));
+            model = load(ModelFiles.resolve(location.get()), backend.backend());
             metrics.watch(model.scheduler());
             ModelFacts facts = model.facts();
             LOG.infof("serving %s (%s, %s, %,d parameters) on %s; context %d, up to %d sequences per step",
@@ -106,7 +104,7 @@ public class DecoderRuntime {
         return config;
     }
 
-    private LoadedModel load(Path path) throws Exception {
+    private LoadedModel load(Path path, DecoderBackend backend) throws Exception {
         GGUFFile gguf = GGUFFile.open(path);
         try {
             Llama llama = Llama.load(gguf);
@@ -118,17 +116,30 @@ public class DecoderRuntime {
                 case "f16" -> KeyValuePrecision.F16;
                 default -> throw new IllegalArgumentException("mesh.decoder.kv-type must be f32 or f16, got " + config.kvType());
             };
+            if (backend == DecoderBackend.CUDA && precision != KeyValuePrecision.F32) {
+                LOG.infof("mesh.decoder.kv-type=%s applies to the CPU backend: the CUDA backend keeps its KV cache in f32",
+                        config.kvType());
+                precision = KeyValuePrecision.F32;
+            }
             SchedulerSettings settings = new SchedulerSettings(config.maxRunningSequences(), config.maxQueuedRequests(),
                     config.prefillChunkTokens(), (long) config.kvBudgetMb() << 20, context, precision);
-            ForwardPass pass = new ForwardPass(llama, settings.stepCapacity());
-            Scheduler scheduler = new Scheduler(pass, tokenizer, settings, metrics);
+            // on a device: one KV slot per sequence the scheduler may run at once
+            BatchedForward pass = backend == DecoderBackend.CUDA
+                    ? new CudaBatchedForward(gguf, llama, settings.stepCapacity(), settings.maxRunningSequences(), context)
+                    : new ForwardPass(llama, settings.stepCapacity());
+            Scheduler scheduler;
+            try {
+                scheduler = new Scheduler(pass, tokenizer, settings, metrics);
+            } catch (RuntimeException e) {
+                pass.close();
+                throw e;
+            }
             ChatTemplate template = ChatTemplate.of(gguf.metadata(), tokenizer);
             ModelFacts facts = new ModelFacts(gguf.metadata().findString("general.name").orElse(""),
                     path.getFileName().toString(), gguf.metadata().getString("general.architecture"),
                     parameterCount(gguf), quantization(gguf), context, c.vocabularySize(), c.embeddingLength(),
                     c.layerCount(), c.headCount(), c.keyValueHeadCount(), template.source(),
-                    KernelProvider.vectorEnabled(), KernelProvider.description() + ", " + Runtime.getRuntime().availableProcessors()
-                            + " threads", config.maxRunningSequences());
+                    KernelProvider.vectorEnabled(), pass.description(), config.maxRunningSequences());
             return new LoadedModel(gguf, pass, tokenizer, template, scheduler, facts);
         } catch (Exception | Error e) {
             gguf.close();

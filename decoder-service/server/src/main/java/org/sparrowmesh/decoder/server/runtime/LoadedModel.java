@@ -2,12 +2,12 @@ package org.sparrowmesh.decoder.server.runtime;
 
 import org.sparrowmesh.decoder.engine.chat.ChatTemplate;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
-import org.sparrowmesh.decoder.engine.model.ForwardPass;
+import org.sparrowmesh.decoder.engine.model.BatchedForward;
 import org.sparrowmesh.decoder.engine.scheduler.Scheduler;
 import org.sparrowmesh.decoder.engine.tokenizer.Tokenizer;
 
 /** The model being served and the engine parts serving it. */
-public record LoadedModel(GGUFFile gguf, ForwardPass pass, Tokenizer tokenizer, ChatTemplate chatTemplate,
+public record LoadedModel(GGUFFile gguf, BatchedForward pass, Tokenizer tokenizer, ChatTemplate chatTemplate,
         Scheduler scheduler, ModelFacts facts) implements AutoCloseable {
 
     public int contextSize() {
