@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.google.rpc.Code;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -43,10 +47,11 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.sparrowmesh.events.MeshTopic;
 import org.sparrowmesh.gateway.turn.TurnPipeline;
+import org.sparrowmesh.kafka.KafkaConnection;
+import org.sparrowmesh.kafka.RecordTracing;
 import org.sparrowmesh.proto.v1.BatchAnswer;
 import org.sparrowmesh.proto.v1.BatchQuestion;
 import org.sparrowmesh.proto.v1.DeadLetterCause;
@@ -76,6 +81,13 @@ import org.sparrowmesh.proto.v1.Turn;
  * gRPC threads and hand their records back through a queue. Any Kafka failure the loop cannot
  * ride out ends the session: clients are closed, unfinished work is dropped, and a new session
  * resumes from the committed offsets — always safe, because nothing uncommitted is visible.
+ *
+ * <p>Each question is answered inside a {@code process mesh.questions} CONSUMER span, a child of
+ * the trace its record carries ({@code traceparent}); the turn's gRPC calls hang under it, and the
+ * answer and dead-letter records it writes carry that span's context, so a question and its answer
+ * are one trace. Those records get no PRODUCER span of their own: they are sent when their
+ * transaction is, possibly more than once (an aborted transaction is retried), and become visible
+ * only when it commits.
  */
 @ApplicationScoped
 public class BatchAnswerer {
@@ -86,7 +98,8 @@ public class BatchAnswerer {
 
     private final TurnPipeline pipeline;
     private final BatchSettings settings;
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
+    private final RecordTracing tracing;
     private final String instanceId;
 
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
@@ -120,17 +133,26 @@ public class BatchAnswerer {
     private record Waiting(ConsumerRecord<byte[], byte[]> record, BatchQuestion question) {
     }
 
-    /** A question being answered; {@code settled} makes "finished" and "dropped" count it out of the window once. */
+    /**
+     * A question being answered; {@code settled} makes "finished" and "dropped" count it out of the
+     * window once, and end its span once.
+     */
     private static final class Question {
         final AtomicBoolean settled = new AtomicBoolean();
+        final Span span;
         volatile Cancellable call;
+
+        Question(Span span) {
+            this.span = span;
+        }
     }
 
-    public BatchAnswerer(TurnPipeline pipeline, BatchSettings settings,
-            @ConfigProperty(name = "mesh.kafka.bootstrap-servers") String bootstrapServers, MeterRegistry metrics) {
+    public BatchAnswerer(TurnPipeline pipeline, BatchSettings settings, KafkaConnection connection, RecordTracing tracing,
+            MeterRegistry metrics) {
         this.pipeline = pipeline;
         this.settings = settings;
-        this.bootstrapServers = bootstrapServers;
+        this.connection = connection;
+        this.tracing = tracing;
         this.instanceId = settings.instanceId().filter(s -> !s.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
         if (settings.maxInFlight() < 1 || settings.maxInFlight() > 1024) {
             throw new IllegalArgumentException("mesh.batch.max-in-flight must be within [1, 1024], got " + settings.maxInFlight());
@@ -240,8 +262,7 @@ public class BatchAnswerer {
     }
 
     private Properties consumerConfig() {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties c = connection.clientProperties();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "mesh-batch-" + instanceId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -258,8 +279,7 @@ public class BatchAnswerer {
     }
 
     private Properties producerConfig() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = connection.clientProperties();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mesh-batch-" + instanceId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "mesh-batch-" + instanceId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -284,7 +304,8 @@ public class BatchAnswerer {
         p.polled(record.offset());
         QuestionRecord q = QuestionRecord.read(record);
         if (q.rejected()) {
-            p.done(record.offset(), rejection(record, q.questionId(), q.cause(), q.reason()));
+            Span span = tracing.startProcess(record, settings.groupId());
+            p.done(record.offset(), traced(span, rejection(record, q.questionId(), q.cause(), q.reason()), q.reason()));
             return;
         }
         waiting.add(new Waiting(record, q.question()));
@@ -319,25 +340,44 @@ public class BatchAnswerer {
         BatchQuestion question = w.question();
         Turn turn = Turn.newBuilder().setText(question.getText()).setOptions(question.getOptions())
                 .setTurnId(question.getQuestionId()).build();
-        io.smallrye.mutiny.Multi<org.sparrowmesh.proto.v1.TurnEvent> events;
-        try {
-            events = pipeline.runStandalone(turn);
-        } catch (IllegalArgumentException invalid) {
-            // the pipeline's own checks of the text and options (INVALID_ARGUMENT in chat)
-            progress.get(tp).done(record.offset(), rejection(record, question.getQuestionId(),
-                    DeadLetterCause.DEAD_LETTER_CAUSE_INVALID, invalid.getMessage()));
-            return;
+        Span span = tracing.startProcess(record, settings.groupId());
+        // current while the turn starts: its gRPC calls are made (and traced) under this span
+        try (Scope ignored = span.makeCurrent()) {
+            io.smallrye.mutiny.Multi<org.sparrowmesh.proto.v1.TurnEvent> events;
+            try {
+                events = pipeline.runStandalone(turn);
+            } catch (IllegalArgumentException invalid) {
+                // the pipeline's own checks of the text and options (INVALID_ARGUMENT in chat)
+                progress.get(tp).done(record.offset(), traced(span, rejection(record, question.getQuestionId(),
+                        DeadLetterCause.DEAD_LETTER_CAUSE_INVALID, invalid.getMessage()), invalid.getMessage()));
+                return;
+            }
+            AnswerCollector collector = new AnswerCollector(question.getQuestionId(), instanceId);
+            Question q = new Question(span);
+            int now = inFlight.incrementAndGet();
+            inFlightPeak.accumulateAndGet(now, Math::max);
+            started.computeIfAbsent(tp, k -> new HashMap<>()).put(record.offset(), q);
+            q.call = events.onItem().invoke(collector::accept).collect().last()
+                    .ifNoItem().after(settings.questionTimeout()).fail()
+                    .subscribe().with(
+                            last -> settle(q, tp, record.offset(), epoch, answerRecords(collector.finish()), null),
+                            failure -> settle(q, tp, record.offset(), epoch, failureRecords(record, question, failure),
+                                    describe(failure)));
         }
-        AnswerCollector collector = new AnswerCollector(question.getQuestionId(), instanceId);
-        Question q = new Question();
-        int now = inFlight.incrementAndGet();
-        inFlightPeak.accumulateAndGet(now, Math::max);
-        started.computeIfAbsent(tp, k -> new HashMap<>()).put(record.offset(), q);
-        q.call = events.onItem().invoke(collector::accept).collect().last()
-                .ifNoItem().after(settings.questionTimeout()).fail()
-                .subscribe().with(
-                        last -> settle(q, tp, record.offset(), epoch, answerRecords(collector.finish())),
-                        failure -> settle(q, tp, record.offset(), epoch, failureRecords(record, question, failure)));
+    }
+
+    /**
+     * Puts the context of the question's span into every record written for it and ends the span;
+     * {@code failure} (null when the question was answered) marks it failed.
+     */
+    private List<ProducerRecord<byte[], byte[]>> traced(Span span, List<ProducerRecord<byte[], byte[]>> records, String failure) {
+        Context context = Context.root().with(span);
+        records.forEach(r -> tracing.inject(context, r.headers()));
+        if (failure != null) {
+            span.setStatus(StatusCode.ERROR, failure);
+        }
+        span.end();
+        return records;
     }
 
     private List<ProducerRecord<byte[], byte[]>> answerRecords(BatchAnswer answer) {
@@ -360,11 +400,12 @@ public class BatchAnswerer {
         return out;
     }
 
-    /** Called on whatever thread finished the turn (or on the loop thread for a rejection). */
-    private void settle(Question q, TopicPartition tp, long offset, int epoch, List<ProducerRecord<byte[], byte[]>> records) {
+    /** Called on whatever thread finished the turn; {@code failure} is null for an answer. */
+    private void settle(Question q, TopicPartition tp, long offset, int epoch, List<ProducerRecord<byte[], byte[]>> records,
+            String failure) {
         if (q.settled.compareAndSet(false, true)) {
             inFlight.decrementAndGet();
-            finished.add(new Finished(tp, offset, epoch, records));
+            finished.add(new Finished(tp, offset, epoch, traced(q.span, records, failure)));
         }
     }
 
@@ -532,6 +573,8 @@ public class BatchAnswerer {
     private void cancel(Question q) {
         if (q.settled.compareAndSet(false, true)) {
             inFlight.decrementAndGet();
+            q.span.setStatus(StatusCode.ERROR, "dropped unanswered: its partition moved or the session ended");
+            q.span.end();
         }
         Cancellable call = q.call;
         if (call != null) {

@@ -1,12 +1,9 @@
 package org.sparrowmesh.gateway.events;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.google.protobuf.Message;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,8 +28,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.sparrowmesh.events.CloudEventHeaders;
 import org.sparrowmesh.events.MeshTopic;
+import org.sparrowmesh.kafka.CloudEvents;
+import org.sparrowmesh.kafka.KafkaConnection;
+import org.sparrowmesh.kafka.RecordTracing;
 
 /**
  * Publishes the mesh's events (DESIGN §4): a protobuf value, keyed by conversation or question
@@ -42,6 +43,10 @@ import org.sparrowmesh.events.MeshTopic;
  * producer retries until {@code mesh.events.delivery-timeout}; an event that is refused by the
  * full queue or that times out is counted in {@code mesh_events_lost_total} and logged, and the
  * returned stage fails, so a caller that cares can see it.
+ *
+ * <p>Each record carries the caller's trace (a turn's gRPC span): a {@code publish <topic>}
+ * PRODUCER span starts when the event is handed in, its context goes into the record's
+ * {@code traceparent} header, and it ends when the broker has the record or the event is lost.
  */
 @ApplicationScoped
 public class MeshEventPublisher {
@@ -51,32 +56,34 @@ public class MeshEventPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final ThreadPoolExecutor handOver;
     private final String source;
+    private final RecordTracing tracing;
     // one counter pair per topic, registered once: no registry lookup per event
     private final Map<MeshTopic, Counter> published = new EnumMap<>(MeshTopic.class);
     private final Map<MeshTopic, Counter> lost = new EnumMap<>(MeshTopic.class);
     private volatile long lastLossNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
     public MeshEventPublisher(
-            @ConfigProperty(name = "mesh.kafka.bootstrap-servers") String bootstrapServers,
+            KafkaConnection connection,
+            RecordTracing tracing,
             @ConfigProperty(name = "mesh.events.source") String source,
             @ConfigProperty(name = "mesh.events.queue-capacity") int queueCapacity,
             @ConfigProperty(name = "mesh.events.delivery-timeout") Duration deliveryTimeout,
             MeterRegistry metrics) {
         this.source = source;
+        this.tracing = tracing;
         for (MeshTopic topic : MeshTopic.values()) {
             published.put(topic, metrics.counter("mesh_events_published_total", "topic", topic.topicName()));
             lost.put(topic, metrics.counter("mesh_events_lost_total", "topic", topic.topicName()));
         }
-        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, deliveryTimeout));
+        this.producer = new KafkaProducer<>(producerConfig(connection, deliveryTimeout));
         this.handOver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity),
                 runnable -> Thread.ofPlatform().name("mesh-event-publisher").daemon().unstarted(runnable),
                 new ThreadPoolExecutor.AbortPolicy());
     }
 
-    private static Properties producerConfig(String bootstrapServers, Duration deliveryTimeout) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private static Properties producerConfig(KafkaConnection connection, Duration deliveryTimeout) {
+        Properties p = connection.clientProperties();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mesh-event-publisher");
@@ -101,19 +108,23 @@ public class MeshEventPublisher {
     public CompletionStage<RecordMetadata> publish(MeshTopic topic, String key, Message value) {
         CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.topicName(), null, key,
-                value.toByteArray(), cloudEventHeaders(value));
+                value.toByteArray(), CloudEvents.stamp(new RecordHeaders(), source, value));
+        // on the caller's thread, where its trace is current; the hand-over thread has none
+        Span span = tracing.startSend(record, Context.current());
         try {
-            handOver.execute(() -> send(topic, record, written));
+            handOver.execute(() -> send(topic, record, span, written));
         } catch (RejectedExecutionException full) {
             lost(topic, "the publish queue is full (" + handOver.getQueue().size() + " waiting)", full);
+            tracing.endSend(span, null, full);
             written.completeExceptionally(full);
         }
         return written;
     }
 
-    private void send(MeshTopic topic, ProducerRecord<String, byte[]> record, CompletableFuture<RecordMetadata> written) {
+    private void send(MeshTopic topic, ProducerRecord<String, byte[]> record, Span span, CompletableFuture<RecordMetadata> written) {
         try {
             producer.send(record, (metadata, failure) -> {
+                tracing.endSend(span, metadata, failure);
                 if (failure != null) {
                     lost(topic, failure.getMessage(), failure);
                     written.completeExceptionally(failure);
@@ -124,20 +135,10 @@ public class MeshEventPublisher {
             });
         } catch (RuntimeException failure) {
             // metadata not available within max.block.ms, producer closed, record too large
+            tracing.endSend(span, null, failure);
             lost(topic, failure.getMessage(), failure);
             written.completeExceptionally(failure);
         }
-    }
-
-    private RecordHeaders cloudEventHeaders(Message value) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(CloudEventHeaders.SPECVERSION, utf8(CloudEventHeaders.SPEC_VERSION));
-        headers.add(CloudEventHeaders.ID, utf8(UUID.randomUUID().toString()));
-        headers.add(CloudEventHeaders.SOURCE, utf8(source));
-        headers.add(CloudEventHeaders.TYPE, utf8(CloudEventHeaders.TYPE_PREFIX + value.getDescriptorForType().getName()));
-        headers.add(CloudEventHeaders.TIME, utf8(Instant.now().toString()));
-        headers.add(CloudEventHeaders.CONTENT_TYPE, utf8(CloudEventHeaders.PROTOBUF_CONTENT_TYPE));
-        return headers;
     }
 
     /** False when an event was lost in the last minute: turns then report their publish stage degraded. */
@@ -151,10 +152,6 @@ public class MeshEventPublisher {
         counter.increment();
         LOG.warnf("event for %s lost (%d lost so far): %s", topic.topicName(), (long) counter.count(), why);
         LOG.debug("event loss detail", failure);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @PreDestroy

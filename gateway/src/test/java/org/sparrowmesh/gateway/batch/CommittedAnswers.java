@@ -19,12 +19,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * until the records read satisfy {@code done} (checked at the end offsets of each pass), or fails
  * after the deadline. Aborted and still-open transactions are invisible to it.
  */
-final class CommittedAnswers {
+public final class CommittedAnswers {
 
     private CommittedAnswers() {
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic,
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic,
             Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration deadline) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -59,7 +59,7 @@ final class CommittedAnswers {
         }
     }
 
-    static String key(ConsumerRecord<byte[], byte[]> record) {
+    public static String key(ConsumerRecord<byte[], byte[]> record) {
         return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     }
 }
