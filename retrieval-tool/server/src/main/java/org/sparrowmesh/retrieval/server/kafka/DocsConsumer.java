@@ -1,18 +1,16 @@
 package org.sparrowmesh.retrieval.server.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Timestamp;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,17 +23,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
-import org.sparrowmesh.events.CloudEventHeaders;
 import org.sparrowmesh.events.MeshTopic;
-import org.sparrowmesh.proto.v1.DeadLetter;
+import org.sparrowmesh.kafka.DeadLetters;
+import org.sparrowmesh.kafka.KafkaConnection;
+import org.sparrowmesh.kafka.RecordTracing;
 import org.sparrowmesh.proto.v1.DeadLetterCause;
 import org.sparrowmesh.proto.v1.DocumentToIndex;
-import org.sparrowmesh.proto.v1.RecordHeader;
 import org.sparrowmesh.retrieval.index.SourceDocument;
 import org.sparrowmesh.retrieval.server.grpc.DocumentRules;
 import org.sparrowmesh.retrieval.server.runtime.RetrievalConfig;
@@ -46,6 +43,10 @@ import org.sparrowmesh.retrieval.server.runtime.RetrievalRuntime;
  * the index, then the offsets. A record that cannot be parsed or breaks the document rules goes
  * to {@code mesh.dlq} with the reason and its origin, and the consumer goes on. At least once:
  * a crash between indexing and committing offsets re-indexes the same ids, which replaces them.
+ *
+ * <p>Each record is processed inside a {@code process mesh.docs} CONSUMER span, a child of the
+ * trace its producer put into its headers, until its document is in the index (or its dead letter
+ * is on mesh.dlq, sent in a {@code publish mesh.dlq} span under it).
  */
 @ApplicationScoped
 public class DocsConsumer {
@@ -55,32 +56,34 @@ public class DocsConsumer {
 
     private final RetrievalRuntime runtime;
     private final RetrievalConfig config;
-    private final String bootstrap;
+    private final KafkaConnection connection;
+    private final RecordTracing tracing;
+    private final DeadLetters letters = new DeadLetters(GROUP, "retrieval-tool", "/sparrow-mesh/retrieval-tool");
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> deadLetters;
     private Thread thread;
     private volatile boolean running;
 
-    public DocsConsumer(RetrievalRuntime runtime, RetrievalConfig config,
-            @ConfigProperty(name = "mesh.kafka.bootstrap-servers") String bootstrap) {
+    public DocsConsumer(RetrievalRuntime runtime, RetrievalConfig config, Config settings, OpenTelemetry openTelemetry) {
         this.runtime = runtime;
         this.config = config;
-        this.bootstrap = bootstrap;
+        // read (and checked) at start even when the consumer is off: a bad mesh.kafka.* key fails early
+        this.connection = KafkaConnection.from(key -> settings.getOptionalValue(key, String.class));
+        this.tracing = new RecordTracing(openTelemetry);
     }
 
     void onStart(@Observes StartupEvent event) {
         if (!config.docsConsumerEnabled()) {
             return;
         }
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        LOG.infof("mesh.docs consumer uses %s", connection);
+        Properties c = connection.clientProperties();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "64");
         consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = connection.clientProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -120,72 +123,63 @@ public class DocsConsumer {
     private void handle(ConsumerRecords<byte[], byte[]> records) throws Exception {
         List<SourceDocument> documents = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> origins = new ArrayList<>();
+        List<Span> indexing = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            Span span = tracing.startProcess(record, GROUP);
             if (record.value() == null) {
-                deadLetter(record, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE, "the record has no value (a tombstone)");
+                deadLetter(record, span, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE, "the record has no value (a tombstone)");
                 continue;
             }
             DocumentToIndex message;
             try {
                 message = DocumentToIndex.parseFrom(record.value());
             } catch (InvalidProtocolBufferException e) {
-                deadLetter(record, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE,
+                deadLetter(record, span, DeadLetterCause.DEAD_LETTER_CAUSE_UNPARSEABLE,
                         "the value is not a sparrowmesh.v1.DocumentToIndex: " + e.getMessage());
                 continue;
             }
             String violation = message.hasDocument() ? DocumentRules.violation(message.getDocument()) : "document is missing";
             if (violation != null) {
-                deadLetter(record, DeadLetterCause.DEAD_LETTER_CAUSE_INVALID, violation);
+                deadLetter(record, span, DeadLetterCause.DEAD_LETTER_CAUSE_INVALID, violation);
                 continue;
             }
             documents.add(DocumentRules.toSource(message.getDocument()));
             origins.add(record);
+            indexing.add(span);
         }
         if (documents.isEmpty()) {
             return;
         }
         try {
+            // one index commit for the poll: each record's span lasts until its document is in
             var report = runtime.index().add(documents, runtime.embeddings(), true);
             LOG.debugf("indexed %d documents from mesh.docs (%d passages)", report.documents(), report.passages());
+            indexing.forEach(Span::end);
         } catch (Exception e) {
-            for (ConsumerRecord<byte[], byte[]> record : origins) {
-                deadLetter(record, DeadLetterCause.DEAD_LETTER_CAUSE_PROCESSING_FAILED, "indexing failed: " + e.getMessage());
+            for (int i = 0; i < origins.size(); i++) {
+                deadLetter(origins.get(i), indexing.get(i), DeadLetterCause.DEAD_LETTER_CAUSE_PROCESSING_FAILED,
+                        "indexing failed: " + e.getMessage());
             }
         }
     }
 
-    /** Sends the record, whole, to mesh.dlq and waits for the broker to have it before offsets move on. */
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterCause cause, String reason) throws Exception {
-        Instant now = Instant.now();
-        DeadLetter.Builder letter = DeadLetter.newBuilder().setOriginTopic(record.topic())
-                .setOriginPartition(record.partition()).setOriginOffset(record.offset()).setCause(cause).setReason(reason)
-                .setConsumerGroup(GROUP).setConsumerService("retrieval-tool")
-                .setOriginalTimestamp(Timestamp.newBuilder().setSeconds(record.timestamp() / 1000)
-                        .setNanos((int) (record.timestamp() % 1000) * 1_000_000))
-                .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));
-        if (record.key() != null) {
-            letter.setOriginalKey(ByteString.copyFrom(record.key()));
+    /**
+     * Sends the record, whole, to mesh.dlq and waits for the broker to have it before offsets move
+     * on; ends the record's processing span as failed, with the reason.
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Span processing, DeadLetterCause cause, String reason)
+            throws Exception {
+        ProducerRecord<byte[], byte[]> out = letters.of(record, cause, reason);
+        Span send = tracing.startSend(out, Context.root().with(processing));
+        try {
+            tracing.endSend(send, deadLetters.send(out).get(30, TimeUnit.SECONDS), null);
+        } catch (Exception e) {
+            tracing.endSend(send, null, e);
+            throw e;
+        } finally {
+            processing.setStatus(StatusCode.ERROR, reason);
+            processing.end();
         }
-        if (record.value() != null) {
-            letter.setOriginalValue(ByteString.copyFrom(record.value()));
-        }
-        for (Header header : record.headers()) {
-            RecordHeader.Builder h = RecordHeader.newBuilder().setKey(header.key());
-            if (header.value() != null) {
-                h.setValue(ByteString.copyFrom(header.value()));
-            }
-            letter.addOriginalHeaders(h);
-        }
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(MeshTopic.DEAD_LETTERS.topicName(), record.key(),
-                letter.build().toByteArray());
-        Map.of(CloudEventHeaders.SPECVERSION, CloudEventHeaders.SPEC_VERSION,
-                CloudEventHeaders.ID, UUID.randomUUID().toString(),
-                CloudEventHeaders.SOURCE, "/sparrow-mesh/retrieval-tool",
-                CloudEventHeaders.TYPE, CloudEventHeaders.TYPE_PREFIX + "DeadLetter",
-                CloudEventHeaders.TIME, now.toString(),
-                CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.PROTOBUF_CONTENT_TYPE)
-                .forEach((k, v) -> out.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        deadLetters.send(out).get(30, TimeUnit.SECONDS);
         LOG.warnf("mesh.docs %d/%d → mesh.dlq: %s", record.partition(), record.offset(), reason);
     }
 }
