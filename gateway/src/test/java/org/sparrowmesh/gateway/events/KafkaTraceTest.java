@@ -6,11 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
@@ -19,7 +17,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,6 +38,7 @@ import org.sparrowmesh.kafkalocal.junit.TopicReader;
 import org.sparrowmesh.proto.v1.BatchQuestion;
 import org.sparrowmesh.proto.v1.ChatGrpc;
 import org.sparrowmesh.proto.v1.Turn;
+import org.sparrowmesh.testkit.FinishedSpans;
 
 /**
  * The Kafka hop of a trace, with the OpenTelemetry SDK on and a real KRaft broker: a turn's event
@@ -141,20 +139,7 @@ class KafkaTraceTest {
         return parts;
     }
 
-    /** The first finished span that matches, flushing the SDK until it shows up or 30 s have passed. */
     private SpanData awaitSpan(Predicate<SpanData> wanted) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            ((OpenTelemetrySdk) openTelemetry).getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
-            Optional<SpanData> found = spans.getFinishedSpanItems().stream().filter(wanted).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no such span among " + spans.getFinishedSpanItems().stream()
-                        .map(s -> s.getKind() + " " + s.getName() + " " + s.getTraceId() + "/" + s.getParentSpanId()).toList());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // spans end on other threads: poll, do not spin
-        }
+        return new FinishedSpans(spans, openTelemetry).await(wanted, Duration.ofSeconds(30));
     }
 }

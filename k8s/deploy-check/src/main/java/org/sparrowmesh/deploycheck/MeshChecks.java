@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.sparrowmesh.deploycheck.Manifests.Workload;
 import org.sparrowmesh.deploycheck.MeshLayout.MeshService;
 
@@ -287,6 +288,8 @@ public final class MeshChecks {
                 String bootstrap = env.get("MESH_KAFKA_BOOTSTRAP");
                 if (bootstrap != null) {
                     v.addAll(kafkaBootstrap(m, w.kind() + " " + w.name(), bootstrap));
+                    kafkaListener(m, c).ifPresent(l -> v.addAll(kafkaSecurity(m, w.kind() + " " + w.name(), c,
+                            w.template().getSpec(), l)));
                 }
             }
         }
@@ -309,16 +312,114 @@ public final class MeshChecks {
                 continue;
             }
             int port = Integer.parseInt(hostPort[1]);
-            Optional<GenericKafkaListener> listener = kafka.get().getSpec().getKafka().getListeners().stream()
-                    .filter(l -> l.getPort() == port).findFirst();
-            if (listener.isEmpty()) {
+            if (kafka.get().getSpec().getKafka().getListeners().stream().noneMatch(l -> l.getPort() == port)) {
                 v.add(where + ": Kafka " + cluster + " has no listener on port " + port);
-            } else if (listener.get().isTls() || listener.get().getAuth() != null) {
-                v.add(where + ": listener " + listener.get().getName()
-                        + " needs TLS or authentication, which the services' Kafka clients do not configure");
             }
         }
         return v;
+    }
+
+    /** The Strimzi listener a container's {@code MESH_KAFKA_BOOTSTRAP} names (its first address), when it names one. */
+    record KafkaListener(Kafka kafka, GenericKafkaListener listener) {
+        String cluster() {
+            return kafka.getMetadata().getName();
+        }
+    }
+
+    static Optional<KafkaListener> kafkaListener(Manifests m, Container c) {
+        String bootstrap = env(c).get("MESH_KAFKA_BOOTSTRAP");
+        if (bootstrap == null) {
+            return Optional.empty();
+        }
+        String[] hostPort = bootstrap.split(",")[0].strip().split(":");
+        String host = hostPort[0].split("\\.")[0];
+        if (!host.endsWith("-kafka-bootstrap") || hostPort.length != 2 || !hostPort[1].matches("\\d+")) {
+            return Optional.empty();
+        }
+        int port = Integer.parseInt(hostPort[1]);
+        return m.named(Kafka.class, host.substring(0, host.length() - "-kafka-bootstrap".length()))
+                .flatMap(k -> k.getSpec().getKafka().getListeners().stream().filter(l -> l.getPort() == port).findFirst()
+                        .map(l -> new KafkaListener(k, l)));
+    }
+
+    /**
+     * The container's mesh.kafka.* settings speak the listener it uses: the protocol its TLS and
+     * authentication ask for; for SCRAM a KafkaUser's name and that user's Secret as the password;
+     * for TLS a trust store on a read-only mount of the cluster CA Secret, and its password from there.
+     */
+    static List<String> kafkaSecurity(Manifests m, String where, Container c, PodSpec pod, KafkaListener l) {
+        List<String> v = new ArrayList<>();
+        Map<String, String> env = env(c);
+        String name = "listener " + l.listener().getName() + " (" + l.listener().getPort() + ")";
+        String auth = l.listener().getAuth() == null ? null : l.listener().getAuth().getType();
+        if (auth != null && !auth.equals("scram-sha-512")) {
+            v.add(where + ": " + name + " authenticates with " + auth + ", which the services' Kafka settings do not speak (scram-sha-512 only)");
+            return v;
+        }
+        boolean tls = l.listener().isTls();
+        String expected = (auth != null ? "SASL_" : "") + (tls ? "SSL" : "PLAINTEXT");
+        String protocol = env.getOrDefault("MESH_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").toUpperCase(java.util.Locale.ROOT);
+        if (!protocol.equals(expected)) {
+            v.add(where + ": " + name + " needs MESH_KAFKA_SECURITY_PROTOCOL=" + expected + ", the container's is " + protocol);
+        }
+        if (auth != null) {
+            String mechanism = env.getOrDefault("MESH_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+            if (!mechanism.equals("SCRAM-SHA-512")) {
+                v.add(where + ": " + name + " needs MESH_KAFKA_SASL_MECHANISM=SCRAM-SHA-512, the container's is " + mechanism);
+            }
+            String user = env.get("MESH_KAFKA_SASL_USERNAME");
+            boolean known = user != null && m.all(KafkaUser.class).stream().anyMatch(u -> u.getMetadata().getName().equals(user)
+                    && u.getSpec().getAuthentication() != null && "scram-sha-512".equals(u.getSpec().getAuthentication().getType())
+                    && u.getMetadata().getLabels() != null && l.cluster().equals(u.getMetadata().getLabels().get("strimzi.io/cluster")));
+            if (!known) {
+                v.add(where + ": MESH_KAFKA_SASL_USERNAME=" + user + " names no scram-sha-512 KafkaUser of cluster " + l.cluster());
+            } else if (!fromSecret(c, "MESH_KAFKA_SASL_PASSWORD", user, "password")) {
+                v.add(where + ": MESH_KAFKA_SASL_PASSWORD is not key password of Secret " + user + " (the KafkaUser's, written by Strimzi)");
+            }
+        }
+        if (tls) {
+            String caSecret = l.cluster() + "-cluster-ca-cert";
+            String type = env.getOrDefault("MESH_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12").toUpperCase(java.util.Locale.ROOT);
+            String caFile = type.equals("PEM") ? "ca.crt" : "ca.p12";
+            String location = env.get("MESH_KAFKA_SSL_TRUSTSTORE_LOCATION");
+            if (location == null || !secretFile(c, pod, caSecret, caFile, location)) {
+                v.add(where + ": MESH_KAFKA_SSL_TRUSTSTORE_LOCATION=" + location + " is not " + caFile + " of Secret " + caSecret
+                        + " on a read-only mount (the brokers' CA)");
+            }
+            if (!type.equals("PEM") && !fromSecret(c, "MESH_KAFKA_SSL_TRUSTSTORE_PASSWORD", caSecret, "ca.password")) {
+                v.add(where + ": MESH_KAFKA_SSL_TRUSTSTORE_PASSWORD is not key ca.password of Secret " + caSecret);
+            }
+        }
+        return v;
+    }
+
+    /** Whether variable {@code name} of {@code c} is read from key {@code key} of Secret {@code secret}. */
+    static boolean fromSecret(Container c, String name, String secret, String key) {
+        return c.getEnv() != null && c.getEnv().stream().anyMatch(e -> e.getName().equals(name) && e.getValueFrom() != null
+                && e.getValueFrom().getSecretKeyRef() != null && secret.equals(e.getValueFrom().getSecretKeyRef().getName())
+                && key.equals(e.getValueFrom().getSecretKeyRef().getKey()));
+    }
+
+    /** Whether {@code path} is the file of key {@code key} of Secret {@code secret}, mounted read-only in {@code c}. */
+    static boolean secretFile(Container c, PodSpec pod, String secret, String key, String path) {
+        if (c.getVolumeMounts() == null || pod.getVolumes() == null) {
+            return false;
+        }
+        for (VolumeMount mount : c.getVolumeMounts()) {
+            Optional<Volume> vol = pod.getVolumes().stream().filter(x -> x.getName().equals(mount.getName())).findFirst();
+            if (vol.isEmpty() || vol.get().getSecret() == null || !secret.equals(vol.get().getSecret().getSecretName())
+                    || !Boolean.TRUE.equals(mount.getReadOnly()) || !path.startsWith(mount.getMountPath() + "/")) {
+                continue;
+            }
+            String file = path.substring(mount.getMountPath().length() + 1);
+            var items = vol.get().getSecret().getItems();
+            boolean projected = items == null || items.isEmpty() ? file.equals(key)
+                    : items.stream().anyMatch(i -> i.getKey().equals(key) && i.getPath().equals(file));
+            if (projected) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Map<String, String> env(Container c) {
@@ -453,26 +554,23 @@ public final class MeshChecks {
                 v.add("call " + call.from() + " → " + call.to() + ":" + call.port() + " is not allowed into " + call.to());
             }
         }
-        for (Kafka kafka : m.all(Kafka.class)) {
-            Map<String, String> brokers = Map.of("strimzi.io/cluster", kafka.getMetadata().getName());
-            for (GenericKafkaListener l : kafka.getSpec().getKafka().getListeners()) {
-                if (l.isTls() || l.getAuth() != null) {
-                    continue; // the services' clients use the plain listener
-                }
-                for (String client : KAFKA_CLIENTS) {
-                    Map<String, String> from = labels(m, client);
-                    if (from == null) {
-                        continue;
-                    }
-                    if (!egressAllowed(policies, from, brokers, l.getPort())) {
-                        v.add("Kafka client " + client + " may not reach " + kafka.getMetadata().getName() + ":" + l.getPort());
-                    }
-                    boolean peer = l.getNetworkPolicyPeers() == null || l.getNetworkPolicyPeers().isEmpty()
-                            || l.getNetworkPolicyPeers().stream().anyMatch(p -> matches(p, from));
-                    if (!peer) {
-                        v.add("Kafka listener " + l.getName() + ": networkPolicyPeers leave out " + client);
-                    }
-                }
+        // each Kafka client reaches the listener its MESH_KAFKA_BOOTSTRAP names (peers() reports a bad address)
+        for (String client : KAFKA_CLIENTS) {
+            Map<String, String> from = labels(m, client);
+            Optional<KafkaListener> used = m.podTemplate(client)
+                    .flatMap(t -> kafkaListener(m, t.getSpec().getContainers().getFirst()));
+            if (from == null || used.isEmpty()) {
+                continue;
+            }
+            GenericKafkaListener l = used.get().listener();
+            Map<String, String> brokers = Map.of("strimzi.io/cluster", used.get().cluster());
+            if (!egressAllowed(policies, from, brokers, l.getPort())) {
+                v.add("Kafka client " + client + " may not reach " + used.get().cluster() + ":" + l.getPort());
+            }
+            boolean peer = l.getNetworkPolicyPeers() == null || l.getNetworkPolicyPeers().isEmpty()
+                    || l.getNetworkPolicyPeers().stream().anyMatch(p -> matches(p, from));
+            if (!peer) {
+                v.add("Kafka listener " + l.getName() + ": networkPolicyPeers leave out " + client);
             }
         }
         for (MeshService s : MeshLayout.SERVICES) {

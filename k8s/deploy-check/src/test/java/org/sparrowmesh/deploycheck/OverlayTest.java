@@ -181,6 +181,35 @@ class OverlayTest {
                 .startsWith("registry.example.com/").doesNotContain("SNAPSHOT"));
     }
 
+    @Test
+    void prodServicesUseTheTlsListenerWithScramAndTheGatewayRequiresApiKeys() {
+        Manifests m = Rendered.manifests("overlays/prod");
+        Kafka kafka = m.named(Kafka.class, "mesh").orElseThrow();
+        assertThat(kafka.getSpec().getKafka().getListeners()).as("no listener without TLS and SCRAM").allSatisfy(l -> {
+            assertThat(l.isTls()).as(l.getName()).isTrue();
+            assertThat(l.getAuth().getType()).as(l.getName()).isEqualTo("scram-sha-512");
+        });
+        for (String client : MeshChecks.KAFKA_CLIENTS) {
+            Container c = container(m, client);
+            PodSpec pod = m.podTemplate(client).orElseThrow().getSpec();
+            MeshChecks.KafkaListener used = MeshChecks.kafkaListener(m, c).orElseThrow();
+            assertThat(used.listener().isTls()).as(client + " on the TLS listener").isTrue();
+            assertThat(MeshChecks.env(c)).as(client).containsEntry("MESH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("MESH_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512").containsEntry("MESH_KAFKA_SASL_USERNAME", client);
+            assertThat(MeshChecks.fromSecret(c, "MESH_KAFKA_SASL_PASSWORD", client, "password")).as(client + ": its KafkaUser's Secret").isTrue();
+            assertThat(MeshChecks.kafkaSecurity(m, "prod " + client, c, pod, used)).isEmpty();
+        }
+        // keys from a Secret the user creates, mounted read-only; not optional: no keys, no gateway
+        Container gateway = container(m, "gateway");
+        PodSpec pod = m.podTemplate("gateway").orElseThrow().getSpec();
+        var env = MeshChecks.env(gateway);
+        assertThat(env).containsEntry("MESH_API_KEYS_ENABLED", "true").doesNotContainKey("MESH_API_KEYS");
+        assertThat(MeshChecks.secretFile(gateway, pod, "gateway-api-keys", "api-keys", env.get("MESH_API_KEYS_FILE"))).isTrue();
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null && "gateway-api-keys".equals(v.getSecret().getSecretName()))
+                .singleElement().satisfies(v -> assertThat(v.getSecret().getOptional()).isNotEqualTo(Boolean.TRUE));
+        assertThat(m.all(ConfigMap.class)).as("no key in a ConfigMap").noneMatch(cm -> String.valueOf(cm.getData()).contains("api-keys="));
+    }
+
     // --- observability (gpu, prod)
 
     @ParameterizedTest(name = "{0}")

@@ -195,6 +195,42 @@ class PolicyTest {
                 .containsExactly("no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules)");
     }
 
+    @Test
+    void aKafkaClientThatDoesNotSpeakItsListenerIsRejected() {
+        // prod: the TLS listener with SCRAM-SHA-512
+        Manifests prod = Rendered.fresh("overlays/prod");
+        Container gateway = container(prod, "gateway");
+        gateway.getEnv().removeIf(e -> e.getName().equals("MESH_KAFKA_SECURITY_PROTOCOL"));
+        setEnv(gateway, "MESH_KAFKA_SASL_PASSWORD", "hunter2"); // a literal, not the KafkaUser's Secret
+        Container retrieval = container(prod, "retrieval");
+        setEnv(retrieval, "MESH_KAFKA_SASL_USERNAME", "indexer");
+        setEnv(retrieval, "MESH_KAFKA_SSL_TRUSTSTORE_LOCATION", "/tmp/ca.p12");
+        assertThat(MeshChecks.peers(prod)).containsExactlyInAnyOrder(
+                "Deployment gateway: listener tls (9093) needs MESH_KAFKA_SECURITY_PROTOCOL=SASL_SSL, the container's is PLAINTEXT",
+                "Deployment gateway: MESH_KAFKA_SASL_PASSWORD is not key password of Secret gateway (the KafkaUser's, written by Strimzi)",
+                "StatefulSet retrieval: MESH_KAFKA_SASL_USERNAME=indexer names no scram-sha-512 KafkaUser of cluster mesh",
+                "StatefulSet retrieval: MESH_KAFKA_SSL_TRUSTSTORE_LOCATION=/tmp/ca.p12 is not ca.p12 of Secret mesh-cluster-ca-cert"
+                        + " on a read-only mount (the brokers' CA)");
+
+        // base: the plain listener, which a TLS client could not talk to
+        Manifests base = Rendered.fresh("base");
+        setEnv(container(base, "retrieval"), "MESH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        assertThat(MeshChecks.peers(base)).containsExactly(
+                "StatefulSet retrieval: listener plain (9092) needs MESH_KAFKA_SECURITY_PROTOCOL=PLAINTEXT, the container's is SASL_SSL");
+    }
+
+    @Test
+    void aKafkaClientCutOffFromItsListenerIsRejected() {
+        Manifests m = Rendered.fresh("overlays/prod");
+        m.named(NetworkPolicy.class, "gateway").orElseThrow().getSpec().getEgress()
+                .removeIf(r -> r.getPorts().stream().anyMatch(port -> port.getPort().getIntVal() == 9093));
+        m.named(io.strimzi.api.kafka.model.kafka.Kafka.class, "mesh").orElseThrow().getSpec().getKafka().getListeners().getFirst()
+                .getNetworkPolicyPeers().removeIf(peer -> "retrieval".equals(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")));
+        assertThat(MeshChecks.networkPolicies(m)).containsExactlyInAnyOrder(
+                "Kafka client gateway may not reach mesh:9093",
+                "Kafka listener tls: networkPolicyPeers leave out retrieval");
+    }
+
     /** The same objects (shared, so later mutations show) less those matching {@code drop}. */
     private static Manifests without(Manifests m, Predicate<HasMetadata> drop) {
         return new Manifests(m.source() + " (broken)", m.objects().stream().filter(drop.negate()).toList());

@@ -3,12 +3,11 @@ package org.sparrowmesh.retrieval.server.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
@@ -16,7 +15,6 @@ import jakarta.inject.Inject;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +33,7 @@ import org.sparrowmesh.kafkalocal.junit.TopicReader;
 import org.sparrowmesh.proto.v1.Document;
 import org.sparrowmesh.proto.v1.DocumentToIndex;
 import org.sparrowmesh.retrieval.server.grpc.RetrievalTestResources;
+import org.sparrowmesh.testkit.FinishedSpans;
 
 /**
  * The mesh.docs consumer joins its producers' traces, with the OpenTelemetry SDK on and a real
@@ -110,20 +109,7 @@ class DocsTraceTest {
         return record;
     }
 
-    /** The first finished span that matches, flushing the SDK until it shows up or 60 s have passed. */
     private SpanData awaitSpan(Predicate<SpanData> wanted) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            ((OpenTelemetrySdk) openTelemetry).getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
-            Optional<SpanData> found = spans.getFinishedSpanItems().stream().filter(wanted).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no such span among " + spans.getFinishedSpanItems().stream()
-                        .map(s -> s.getKind() + " " + s.getName() + " " + s.getTraceId() + "/" + s.getParentSpanId()).toList());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the consumer works on its own thread: poll, do not spin
-        }
+        return new FinishedSpans(spans, openTelemetry).await(wanted, Duration.ofSeconds(60));
     }
 }
