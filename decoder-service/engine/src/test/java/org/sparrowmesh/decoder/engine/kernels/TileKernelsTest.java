@@ -57,7 +57,7 @@ class TileKernelsTest {
         Random random = new Random(SEED + 1);
         for (GgmlType type : TYPES) {
             TileKernel tiles = kernel(type);
-            for (int blocks : new int[] {1, 3, 64}) {
+            for (int blocks : new int[] {1, 2, 3, 17, 35, 64}) {
                 int n = blocks * 32;
                 int rows = 5; // rows 1..4 as the tile: not the first row, so the row stride matters
                 MemorySegment data = MemorySegment.ofArray(Quantizer.quantize(type, gaussian(random, rows * n)));
