@@ -87,8 +87,14 @@ public final class HalfVectorKernels {
                 o3 = w.fma(FloatVector.fromArray(F, x3, xOffset + i), o3);
             }
         }
-        float s0 = sum(e0.add(o0)), s1 = sum(e1.add(o1));
-        float s2 = sum(e2.add(o2)), s3 = sum(e3.add(o3));
+        // through VectorKernels.LANES, not sum(): this method is too large for C2 to inline a call taking a vector
+        float[] lanes = VectorKernels.LANES.get();
+        e0.add(o0).intoArray(lanes, 0);
+        e1.add(o1).intoArray(lanes, step);
+        e2.add(o2).intoArray(lanes, 2 * step);
+        e3.add(o3).intoArray(lanes, 3 * step);
+        float s0 = TileKernels.laneSum(lanes, 0, step), s1 = TileKernels.laneSum(lanes, step, step);
+        float s2 = TileKernels.laneSum(lanes, 2 * step, step), s3 = TileKernels.laneSum(lanes, 3 * step, step);
         for (; i < n; i++) {
             float w = Float.float16ToFloat(data.get(SHORT, byteOffset + 2L * i));
             s0 += w * x0[xOffset + i];

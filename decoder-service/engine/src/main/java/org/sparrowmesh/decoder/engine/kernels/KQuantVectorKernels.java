@@ -2,7 +2,6 @@ package org.sparrowmesh.decoder.engine.kernels;
 
 import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.B;
 import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.F;
-import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.sum;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -72,7 +71,9 @@ public final class KQuantVectorKernels {
                 }
             }
         }
-        return sum(even.add(odd));
+        float[] lanes = VectorKernels.LANES.get();
+        even.add(odd).intoArray(lanes, 0);
+        return TileKernels.laneSum(lanes, 0, F.length());
     }
 
     /** Four activation rows against one Q6_K weight row: each super-block decoded once. */
@@ -124,10 +125,15 @@ public final class KQuantVectorKernels {
                 }
             }
         }
-        out[0] = sum(e0.add(o0));
-        out[1] = sum(e1.add(o1));
-        out[2] = sum(e2.add(o2));
-        out[3] = sum(e3.add(o3));
+        float[] lanes = VectorKernels.LANES.get();
+        int n = F.length();
+        e0.add(o0).intoArray(lanes, 0);
+        e1.add(o1).intoArray(lanes, n);
+        e2.add(o2).intoArray(lanes, 2 * n);
+        e3.add(o3).intoArray(lanes, 3 * n);
+        for (int i = 0; i < 4; i++) {
+            out[i] = TileKernels.laneSum(lanes, i * n, n);
+        }
     }
 
     /** Low nibble {@code low} (0…15) and bits 0…1 of {@code high2} as the float (q − 32). */
@@ -166,7 +172,9 @@ public final class KQuantVectorKernels {
                 }
             }
         }
-        return sum(even.add(odd));
+        float[] lanes = VectorKernels.LANES.get();
+        even.add(odd).intoArray(lanes, 0);
+        return TileKernels.laneSum(lanes, 0, F.length());
     }
 
     public static void dotQ4_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
@@ -204,10 +212,15 @@ public final class KQuantVectorKernels {
                 }
             }
         }
-        out[0] = sum(e0.add(o0));
-        out[1] = sum(e1.add(o1));
-        out[2] = sum(e2.add(o2));
-        out[3] = sum(e3.add(o3));
+        float[] lanes = VectorKernels.LANES.get();
+        int n = F.length();
+        e0.add(o0).intoArray(lanes, 0);
+        e1.add(o1).intoArray(lanes, n);
+        e2.add(o2).intoArray(lanes, 2 * n);
+        e3.add(o3).intoArray(lanes, 3 * n);
+        for (int i = 0; i < 4; i++) {
+            out[i] = TileKernels.laneSum(lanes, i * n, n);
+        }
     }
 
     /** Σ over {@code blocks} Q5_K super-blocks. */
@@ -239,7 +252,9 @@ public final class KQuantVectorKernels {
                 }
             }
         }
-        return sum(even.add(odd));
+        float[] lanes = VectorKernels.LANES.get();
+        even.add(odd).intoArray(lanes, 0);
+        return TileKernels.laneSum(lanes, 0, F.length());
     }
 
     public static void dotQ5_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
@@ -280,10 +295,15 @@ public final class KQuantVectorKernels {
                 }
             }
         }
-        out[0] = sum(e0.add(o0));
-        out[1] = sum(e1.add(o1));
-        out[2] = sum(e2.add(o2));
-        out[3] = sum(e3.add(o3));
+        float[] lanes = VectorKernels.LANES.get();
+        int n = F.length();
+        e0.add(o0).intoArray(lanes, 0);
+        e1.add(o1).intoArray(lanes, n);
+        e2.add(o2).intoArray(lanes, 2 * n);
+        e3.add(o3).intoArray(lanes, 3 * n);
+        for (int i = 0; i < 4; i++) {
+            out[i] = TileKernels.laneSum(lanes, i * n, n);
+        }
     }
 
     /** Bit {@code s} of each qh byte moved to bit 4: the fifth bit of a Q5_K value of sub-block s. */

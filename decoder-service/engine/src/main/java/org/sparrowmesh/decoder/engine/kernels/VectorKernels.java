@@ -133,6 +133,14 @@ public final class VectorKernels {
     }
 
     /**
+     * Per thread: the lanes of up to four accumulators, to be summed in lane order from here
+     * ({@link TileKernels#laneSum}) by kernels too large for C2 to inline {@link #sum}: a vector
+     * passed to a call that is not inlined is boxed (96 bytes per row of a product, measured),
+     * a store is not.
+     */
+    static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * F.length()]);
+
+    /**
      * Σ of the lanes in lane order. Not reduceLanes(ADD): its order is unspecified and differs
      * between the interpreter's fallback and compiled code, and a kernel must give the same bits
      * before and after the JIT (so a sequence alone and in a batch agree exactly).

@@ -27,9 +27,12 @@ class AllocationTest {
         assertStepsAllocateNothing(SharedTestData.stories260K());
     }
 
-    /** Q8_0 and Q4_0 weights go through the tiled kernels (4 × 4 for four of the samples, one row at a time for the fifth). */
+    /**
+     * Q8_0 and Q4_0 weights go through the tiled kernels (4 × 4 for four of the samples, one row at
+     * a time for the fifth); the k-quants and halves through their row kernels (×4 and single).
+     */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K", "F16", "BF16"})
     void quantizedModelsAllocateNothingOnceWarm(GgmlType type) throws Exception {
         ModelShape shape = ModelShape.llama(256, 2, 4, 2, 512);
         Path model = new RandomModel(shape, type, 11, false).write(dir.resolve(type + ".gguf"), SharedTestData.stories260K());
