@@ -21,6 +21,7 @@ import org.sparrowmesh.decoder.engine.kernels.WorkerPool;
 import org.sparrowmesh.decoder.engine.model.ForwardBatch;
 import org.sparrowmesh.decoder.engine.model.ForwardPass;
 import org.sparrowmesh.decoder.engine.model.InferenceState;
+import org.sparrowmesh.decoder.engine.model.KeyValuePrecision;
 import org.sparrowmesh.decoder.engine.model.Llama;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,6 +65,12 @@ public final class DecoderBench implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "0", description = "Threads of the worker pool (default: one per core).")
     int threads;
+
+    @Option(names = "--kv-type", defaultValue = "f32", description = "KV cache precision, f32 or f16 (default ${DEFAULT-VALUE}).")
+    String kvType;
+
+    @Option(names = "--decode-after", defaultValue = "16", description = "Prompt tokens before the decode measurements: attention reads this many positions and more (default ${DEFAULT-VALUE}).")
+    int decodeAfter;
 
     @Option(names = "--json", description = "Print one JSON document on stdout (the table goes to stderr).")
     boolean json;
@@ -113,13 +120,18 @@ public final class DecoderBench implements Callable<Integer> {
             try (ForwardPass pass = new ForwardPass(model, capacity, pool)) {
                 int vocabulary = model.config().vocabularySize();
                 SplittableRandom random = new SplittableRandom(7);
-                int[] prompt = random.ints(promptTokens, 3, vocabulary).toArray();
+                int[] prompt = random.ints(Math.max(promptTokens, decodeAfter), 3, vocabulary).toArray();
+                KeyValuePrecision precision = switch (kvType.toLowerCase(java.util.Locale.ROOT)) {
+                    case "f32" -> KeyValuePrecision.F32;
+                    case "f16" -> KeyValuePrecision.F16;
+                    default -> throw new IllegalArgumentException("--kv-type must be f32 or f16, got " + kvType);
+                };
 
                 double[] prefill = new double[runs];
                 for (int r = -1; r < runs; r++) {
-                    InferenceState state = pass.newState(promptTokens + 8);
+                    InferenceState state = pass.newState(promptTokens + 8, precision);
                     long start = System.nanoTime();
-                    pass.prefill(state, prompt);
+                    pass.prefill(state, java.util.Arrays.copyOf(prompt, promptTokens));
                     double seconds = (System.nanoTime() - start) / 1e9;
                     if (r >= 0) {
                         prefill[r] = promptTokens / seconds;
@@ -128,11 +140,11 @@ public final class DecoderBench implements Callable<Integer> {
                 Stats prefillStats = Stats.of(prefill);
 
                 Map<Integer, Stats> decode = new LinkedHashMap<>();
-                int[] shortPrompt = java.util.Arrays.copyOf(prompt, 16);
+                int[] shortPrompt = java.util.Arrays.copyOf(prompt, decodeAfter);
                 for (int n : sampleCounts) {
                     double[] samples = new double[runs];
                     for (int r = -1; r < runs; r++) {
-                        InferenceState parent = pass.newState(16 + decodeTokens + 1);
+                        InferenceState parent = pass.newState(decodeAfter + decodeTokens + 1, precision);
                         pass.prefill(parent, shortPrompt);
                         InferenceState[] states = new InferenceState[n];
                         for (int i = 0; i < n; i++) {
@@ -159,8 +171,8 @@ public final class DecoderBench implements Callable<Integer> {
                 double single = decode.getOrDefault(1, decode.values().iterator().next()).median();
                 double[] reference = LLAMA_CPP.get(type);
                 log("");
-                log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s)", type,
-                        weightBytesPerToken / 1048576.0, limit);
+                log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s; %s KV cache, decode after %d tokens)", type,
+                        weightBytesPerToken / 1048576.0, limit, kvType.toLowerCase(java.util.Locale.ROOT), decodeAfter);
                 log("  prefill %d tokens:           %s tokens/s%s", promptTokens, prefillStats,
                         reference == null ? "" : String.format("   (llama.cpp: %.1f)", reference[0]));
                 for (var entry : decode.entrySet()) {
@@ -174,6 +186,8 @@ public final class DecoderBench implements Callable<Integer> {
                 }
 
                 result.put("type", type.name());
+                result.put("kv_type", kvType.toLowerCase(java.util.Locale.ROOT));
+                result.put("decode_after_tokens", decodeAfter);
                 result.put("weight_bytes_per_token", weightBytesPerToken);
                 result.put("bandwidth_limit_tokens_per_s", limit);
                 result.put("prefill_tokens_per_s", prefillStats);

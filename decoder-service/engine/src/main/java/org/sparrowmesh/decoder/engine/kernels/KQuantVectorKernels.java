@@ -38,7 +38,10 @@ public final class KQuantVectorKernels {
 
     // ---- Q6_K: 128 bytes ql, 64 bytes qh, 16 int8 scales, f16 d (210 bytes) --------------------
     // Of the four values a (ql, qh) position yields, the first and third go into one accumulator,
-    // the second and fourth into the other.
+    // the second and fourth into the other. A value is its ql nibble | its two qh bits << 4, − 32,
+    // written out at each use: a helper taking and returning vectors is not always inlined into
+    // these large methods (C2 refuses a callee already compiled bigger than InlineSmallCode, which
+    // depends on what ran first), and then every vector crossing the call is boxed.
 
     /** Σ over {@code blocks} Q6_K super-blocks from {@code firstBlock} with x[xOffset…]. */
     public static float dotQ6_K(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
@@ -57,12 +60,16 @@ public final class KQuantVectorKernels {
                     ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
                     ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * (byte) (sc >>> s));
-                    FloatVector w1 = q6(hi.and((byte) 0x0F), h.lanewise(VectorOperators.LSHR, 2))
+                    FloatVector w0 = ((FloatVector) lo.and((byte) 0x0F).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = ((FloatVector) hi.and((byte) 0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0))
                             .mul(d * (byte) (sc >>> (s + 16)));
-                    FloatVector w2 = q6(lo.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 4))
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0))
                             .mul(d * (byte) (sc >>> (s + 32)));
-                    FloatVector w3 = q6(hi.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 6))
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0))
                             .mul(d * (byte) (sc >>> (s + 48)));
                     even = w0.fma(FloatVector.fromArray(F, x, xi + l), even);
                     odd = w1.fma(FloatVector.fromArray(F, x, xi + l + 32), odd);
@@ -95,12 +102,16 @@ public final class KQuantVectorKernels {
                     ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
                     ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
                     ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    FloatVector w0 = q6(lo.and((byte) 0x0F), h).mul(d * (byte) (sc >>> s));
-                    FloatVector w1 = q6(hi.and((byte) 0x0F), h.lanewise(VectorOperators.LSHR, 2))
+                    FloatVector w0 = ((FloatVector) lo.and((byte) 0x0F).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = ((FloatVector) hi.and((byte) 0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0))
                             .mul(d * (byte) (sc >>> (s + 16)));
-                    FloatVector w2 = q6(lo.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 4))
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0))
                             .mul(d * (byte) (sc >>> (s + 32)));
-                    FloatVector w3 = q6(hi.lanewise(VectorOperators.LSHR, 4), h.lanewise(VectorOperators.LSHR, 6))
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
+                            .convertShape(VectorOperators.B2F, F, 0))
                             .mul(d * (byte) (sc >>> (s + 48)));
                     int i0 = xi + l;
                     e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
@@ -134,12 +145,6 @@ public final class KQuantVectorKernels {
         for (int i = 0; i < 4; i++) {
             out[i] = TileKernels.laneSum(lanes, i * n, n);
         }
-    }
-
-    /** Low nibble {@code low} (0…15) and bits 0…1 of {@code high2} as the float (q − 32). */
-    private static FloatVector q6(ByteVector low, ByteVector high2) {
-        ByteVector q = low.or(high2.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
     }
 
     // ---- Q4_K: f16 d, f16 dmin, 12 bytes scales/mins, 128 bytes nibbles (144 bytes) ------------

@@ -40,6 +40,7 @@ public final class ForwardPass implements BatchedForward {
     private final float[][] ropeCos; // (entry) [n_rot / 2]
     private final float[][] ropeSin; // (entry) [n_rot / 2]
     private float[][] attention;  // (entry × head) [longest context]
+    private final float[][] halfQuery; // (entry × head) [head size]: the query rounded to F16, for an F16 cache
     private final float[][] logitRows; // views of the entries' logits buffers, or null
 
     private final ForwardBatch single = new ForwardBatch(1);
@@ -92,6 +93,7 @@ public final class ForwardPass implements BatchedForward {
         ropeCos = new float[batchCapacity][pairs];
         ropeSin = new float[batchCapacity][pairs];
         attention = new float[batchCapacity * c.headCount()][0];
+        halfQuery = new float[batchCapacity * c.headCount()][c.headSize()];
         logitRows = new float[batchCapacity][];
     }
 
@@ -276,11 +278,19 @@ public final class ForwardPass implements BatchedForward {
                 float[] scores = attention[job];
                 int qOffset = h * headSize;
                 int kvOffset = (h / queriesPerKeyValueHead) * headSize;
+                boolean halves = cache.precision() == KeyValuePrecision.F16;
+                if (halves) {
+                    // ggml rounds the F32 operand of an F16 product to F16: once per query, not per key
+                    float[] rounded = halfQuery[job];
+                    for (int i = 0; i < headSize; i++) {
+                        rounded[i] = roundToHalf(query[qOffset + i]);
+                    }
+                }
                 for (int t = 0; t <= pos; t++) {
                     int kOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    scores[t] = (cache.keyBlock(layer, t) instanceof float[] keys
-                            ? ArrayKernels.dot(query, qOffset, keys, kOffset, headSize)
-                            : dotHalves(query, qOffset, (short[]) cache.keyBlock(layer, t), kOffset, headSize)) * scale;
+                    scores[t] = (halves
+                            ? ArrayKernels.dotHalves(halfQuery[job], 0, (short[]) cache.keyBlock(layer, t), kOffset, headSize)
+                            : ArrayKernels.dot(query, qOffset, (float[]) cache.keyBlock(layer, t), kOffset, headSize)) * scale;
                 }
                 softmax(scores, pos + 1);
                 float[] out = xb[b];
@@ -289,33 +299,14 @@ public final class ForwardPass implements BatchedForward {
                 }
                 for (int t = 0; t <= pos; t++) {
                     int vOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    if (cache.valueBlock(layer, t) instanceof float[] values) {
-                        ArrayKernels.axpy(scores[t], values, vOffset, out, qOffset, headSize);
+                    if (halves) {
+                        // the weight rounded to F16 too, as ggml does
+                        ArrayKernels.axpyHalves(roundToHalf(scores[t]), (short[]) cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
                     } else {
-                        axpyHalves(scores[t], (short[]) cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
+                        ArrayKernels.axpy(scores[t], (float[]) cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * Σ q[i]·k[i] with k in IEEE halves (F16 KV cache). The query is rounded to F16 too, as ggml
-     * converts the F32 operand of an F16 matrix product, so results follow llama.cpp's F16 cache.
-     */
-    private static float dotHalves(float[] q, int qOffset, short[] k, int kOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            sum += roundToHalf(q[qOffset + i]) * Float.float16ToFloat(k[kOffset + i]);
-        }
-        return sum;
-    }
-
-    /** y += a·v with v in IEEE halves (F16 KV cache); the weight a rounded to F16 like ggml does. */
-    private static void axpyHalves(float a, short[] v, int vOffset, float[] y, int yOffset, int n) {
-        float weight = roundToHalf(a);
-        for (int i = 0; i < n; i++) {
-            y[yOffset + i] += weight * Float.float16ToFloat(v[vOffset + i]);
         }
     }
 

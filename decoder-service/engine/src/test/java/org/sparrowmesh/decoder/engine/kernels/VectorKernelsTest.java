@@ -58,6 +58,33 @@ class VectorKernelsTest {
     }
 
     @Test
+    void halfCacheKernelsMatchTheScalarReferenceOverOddSizes() {
+        Random random = new Random(SEED + 2);
+        for (int n : ODD_SIZES) {
+            float[] x = gaussian(random, n + 2);
+            float[] values = gaussian(random, n + 7);
+            short[] h = new short[n + 7];
+            float[] exact = new float[n];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = Float.floatToFloat16(values[i]);
+                if (i >= 7) {
+                    exact[i - 7] = Float.float16ToFloat(h[i]);
+                }
+            }
+            double[] reference = reference(exact, x, 2, n);
+            assertThat((double) ArrayKernels.dotHalves(x, 2, h, 7, n)).as("dotHalves n=%d", n)
+                    .isCloseTo(reference[0], tolerance(reference[1]));
+            float[] y = gaussian(random, n + 1);
+            float[] expected = y.clone();
+            ArrayKernels.scalarAxpyHalves(-0.61f, h, 7, expected, 1, n);
+            ArrayKernels.axpyHalves(-0.61f, h, 7, y, 1, n);
+            for (int i = 0; i < y.length; i++) {
+                assertThat(y[i]).as("axpyHalves n=%d at %d", n, i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void dotRowsOfABatchEqualsDotPerEntryBitForBit() {
         Random random = new Random(SEED + 3);
         int rows = 5;
