@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Properties;
  * @param topicPartitions partitions of each mesh topic created at start
  * @param topicRetention  retention of each mesh topic created at start
  * @param overrides       extra broker properties, applied last (e.g. {@code log.flush.interval.messages})
+ * @param scramTls        an extra SASL_SSL listener with SCRAM-SHA-512 beside the PLAINTEXT one; empty: none
  */
 public record BrokerSettings(
         Path dataDir,
@@ -26,7 +28,8 @@ public record BrokerSettings(
         int controllerPort,
         int topicPartitions,
         Duration topicRetention,
-        Map<String, String> overrides) {
+        Map<String, String> overrides,
+        Optional<ScramTlsListener> scramTls) {
 
     public static final int DEFAULT_PORT = 19092;
     public static final int DEFAULT_CONTROLLER_PORT = 19093;
@@ -47,6 +50,25 @@ public record BrokerSettings(
             throw new IllegalArgumentException("topic retention must be positive, got " + topicRetention);
         }
         overrides = Map.copyOf(overrides);
+        Objects.requireNonNull(scramTls, "scramTls");
+        scramTls.ifPresent(listener -> {
+            if (listener.port() == port || listener.port() == controllerPort) {
+                throw new IllegalArgumentException("the SASL_SSL port must differ from the port and the controller port, got "
+                        + listener.port());
+            }
+        });
+    }
+
+    /** Settings with the PLAINTEXT listener only. */
+    public BrokerSettings(Path dataDir, int port, int controllerPort, int topicPartitions, Duration topicRetention,
+            Map<String, String> overrides) {
+        this(dataDir, port, controllerPort, topicPartitions, topicRetention, overrides, Optional.empty());
+    }
+
+    /** These settings with {@code listener} beside the PLAINTEXT listener. */
+    public BrokerSettings withScramTls(ScramTlsListener listener) {
+        return new BrokerSettings(dataDir, port, controllerPort, topicPartitions, topicRetention, overrides,
+                Optional.of(listener));
     }
 
     /** The defaults of {@code mesh up}: ports 19092/19093, 3 partitions, 7 days. */
@@ -71,11 +93,23 @@ public record BrokerSettings(
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String saslSsl = scramTls.map(listener -> ",SASL_SSL://127.0.0.1:" + listener.port()).orElse("");
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + saslSsl);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + saslSsl);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (scramTls.isPresent() ? ",SASL_SSL:SASL_SSL" : ""));
+        scramTls.ifPresent(listener -> {
+            String prefix = "listener.name.sasl_ssl.";
+            p.setProperty(prefix + "sasl.enabled.mechanisms", ScramTlsListener.MECHANISM);
+            p.setProperty(prefix + "scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.setProperty(prefix + "ssl.keystore.type", "PKCS12");
+            p.setProperty(prefix + "ssl.keystore.location", listener.tls().keystore().toAbsolutePath().toString());
+            p.setProperty(prefix + "ssl.keystore.password", listener.tls().password());
+            p.setProperty(prefix + "ssl.key.password", listener.tls().password());
+        });
         p.setProperty("log.dirs", dataDir.toAbsolutePath().toString());
         p.setProperty("num.partitions", Integer.toString(topicPartitions));
         // One node: every internal topic must live with a single replica.
@@ -99,7 +133,7 @@ public record BrokerSettings(
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import kafka.server.KafkaConfig;
@@ -85,7 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * KRaft refuses to start on an unformatted folder; a formatted one (it has meta.properties) keeps
-     * its cluster id and records, so it is left as it is.
+     * its cluster id, records and SCRAM users, so it is left as it is.
      */
     private static void formatIfNew(BrokerSettings settings, Properties properties) {
         if (Files.exists(settings.dataDir().resolve("meta.properties"))) {
@@ -99,8 +101,10 @@ public final class KafkaBroker implements AutoCloseable {
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 properties.store(out, "written by kafka-local for kafka-storage format");
             }
-            int exitCode = StorageTool.execute(new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()}, new PrintStream(toolOutput, true, StandardCharsets.UTF_8));
+            List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
+            // the SCRAM user goes into the bootstrap metadata: known before the first client connects
+            settings.scramTls().ifPresent(listener -> args.addAll(List.of("--add-scram", listener.scramCredential())));
+            int exitCode = StorageTool.execute(args.toArray(String[]::new), new PrintStream(toolOutput, true, StandardCharsets.UTF_8));
             if (exitCode != 0) {
                 throw new KafkaStartException("formatting " + settings.dataDir() + " failed: "
                         + toolOutput.toString(StandardCharsets.UTF_8).strip());

@@ -95,6 +95,22 @@ class KafkaBrokerTest {
                 .hasMessage("topic partitions must be within [1, 1000], got 0");
     }
 
+    @Test
+    void scramTlsSettingsNameTheBadValueAndHideThePasswords(@TempDir Path dir) {
+        TlsStores tls = new TlsStores(dir.resolve("broker.p12"), dir.resolve("truststore.p12"), "store-secret");
+        BrokerSettings plain = new BrokerSettings(dir, 9092, 9093, 1, Duration.ofHours(1), Map.of());
+        assertThatThrownBy(() -> plain.withScramTls(new ScramTlsListener(9093, tls, "gateway", "scram-secret")))
+                .hasMessage("the SASL_SSL port must differ from the port and the controller port, got 9093");
+        assertThatThrownBy(() -> new ScramTlsListener(9094, tls, "gate,way", "scram-secret"))
+                .hasMessage("SCRAM username must be 1 to 64 of A-Z a-z 0-9 . _ -, got 'gate,way'");
+
+        BrokerSettings secured = plain.withScramTls(new ScramTlsListener(9094, tls, "gateway", "scram-secret"));
+        assertThat(secured.serverProperties())
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093,SASL_SSL://127.0.0.1:9094")
+                .containsEntry("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        assertThat(secured.toString()).contains("username=gateway").doesNotContain("store-secret", "scram-secret");
+    }
+
     private static Properties producerConfig() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
