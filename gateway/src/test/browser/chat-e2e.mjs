@@ -27,6 +27,10 @@ try {
   // a candidate seen while its tokens still arrive (a delta drawn, its CandidateDone not yet)
   const streaming = await page.waitForSelector(".candidate.streaming", { timeout: 30000 });
   const partial = await streaming.evaluate((c) => c.querySelector(".text").textContent);
+  // the stand-in decoder holds its streams half way until told a streaming candidate was seen
+  if (process.env.MESH_SEEN_URL) {
+    await fetch(process.env.MESH_SEEN_URL);
+  }
   await page.waitForSelector(".turn[data-done=true]", { timeout: 60000 });
   const result = await page.evaluate(() => ({
     evidence: [...document.querySelectorAll(".card")].map((c) => ({

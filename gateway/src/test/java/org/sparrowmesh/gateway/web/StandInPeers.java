@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -38,7 +40,10 @@ import org.sparrowmesh.proto.v1.TokenDelta;
  * Stand-in peers in the test JVM for the web page's test: a Retrieval that searches the bundled
  * demo corpus ({@code corpus/model-zoo}) by word overlap, and a Decoder that streams a fixed answer
  * word by word, one word every 40 ms like a slow model, so the page shows candidates while they
- * stream. The ranker stays down (fallback ordering). The real services are behind the launcher's
+ * stream. Half way through, the streams hold until the browser script says it saw a candidate
+ * streaming ({@code GET} on {@link #SEEN_URL_KEY}'s URL): on a loaded machine the page could
+ * otherwise draw a whole candidate between two of its polls. (They go on after 30 s regardless.)
+ * The ranker stays down (fallback ordering). The real services are behind the launcher's
  * MeshEndToEndTest.
  */
 public class StandInPeers implements QuarkusTestResourceLifecycleManager {
@@ -47,6 +52,12 @@ public class StandInPeers implements QuarkusTestResourceLifecycleManager {
     private Server retrieval;
     private Server decoder;
     private ScheduledExecutorService clock;
+    private HttpServer seenServer;
+    private final CountDownLatch seen = new CountDownLatch(1);
+
+    /** The config key under which the URL the browser script calls once it saw a candidate streaming is found. */
+    static final String SEEN_URL_KEY = "mesh.test.stand-in.seen-url";
+    private static final int MAX_HOLD_TICKS = 750; // 30 s of 40 ms ticks
 
     record Doc(String id, String title, String body) {
     }
@@ -71,10 +82,17 @@ public class StandInPeers implements QuarkusTestResourceLifecycleManager {
                             stream(request, (ServerCallStreamObserver<GenerateEvent>) response);
                         }
                     }).build().start();
+            seenServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            seenServer.createContext("/seen", exchange -> {
+                seen.countDown();
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            seenServer.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("quarkus.grpc.clients.retrieval.test-port", Integer.toString(retrieval.getPort()),
+        return Map.of(SEEN_URL_KEY, "http://127.0.0.1:" + seenServer.getAddress().getPort() + "/seen","quarkus.grpc.clients.retrieval.test-port", Integer.toString(retrieval.getPort()),
                 "%test.quarkus.grpc.clients.retrieval.port", Integer.toString(retrieval.getPort()),
                 "quarkus.grpc.clients.decoder.test-port", Integer.toString(decoder.getPort()),
                 "%test.quarkus.grpc.clients.decoder.port", Integer.toString(decoder.getPort()));
@@ -123,9 +141,13 @@ public class StandInPeers implements QuarkusTestResourceLifecycleManager {
         String[] pieces = answer.split("(?<= )");
         int samples = Math.max(1, request.getSampleCount());
         int[] next = {0};
+        int[] held = {0};
         var task = clock.scheduleAtFixedRate(() -> {
             if (response.isCancelled()) {
                 throw new IllegalStateException("cancelled");   // ends the repetition
+            }
+            if (next[0] == pieces.length / 2 && seen.getCount() > 0 && held[0]++ < MAX_HOLD_TICKS) {
+                return;   // half way: hold until the browser saw a candidate streaming
             }
             int i = next[0]++;
             if (i < pieces.length) {
@@ -147,6 +169,7 @@ public class StandInPeers implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         clock.shutdownNow();
+        seenServer.stop(0);
         retrieval.shutdownNow();
         decoder.shutdownNow();
     }

@@ -75,8 +75,11 @@ class WebChatBrowserTest {
     static JsonNode runBrowser(Path browserDir, String url, Path screenshot, String question) throws IOException, InterruptedException {
         Path out = Files.createTempFile("chat-e2e", ".out");
         Path err = Files.createTempFile("chat-e2e", ".err");
-        Process node = new ProcessBuilder("node", browserDir.resolve("chat-e2e.mjs").toString(), url, screenshot.toString(), question)
-                .directory(browserDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder script = new ProcessBuilder("node", browserDir.resolve("chat-e2e.mjs").toString(), url, screenshot.toString(), question)
+                .directory(browserDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // the stand-in decoder holds its streams half way until the script calls this
+        script.environment().put("MESH_SEEN_URL", ConfigProvider.getConfig().getValue(StandInPeers.SEEN_URL_KEY, String.class));
+        Process node = script.start();
         boolean ended = node.waitFor(120, TimeUnit.SECONDS);
         if (!ended) {
             node.destroyForcibly();
