@@ -150,16 +150,18 @@ public final class HalfVectorKernels {
 
     /** F.length() halves of {@code h} from {@code offset} as floats, exactly as {@link Float#float16ToFloat}. */
     static FloatVector f16(short[] h, int offset) {
-        return halves((IntVector) ShortVector.fromArray(S, h, offset).convertShape(VectorOperators.S2I, I, 0));
+        // the same lane operations as f16(MemorySegment, long), written out: a helper taking the
+        // vector is not always inlined by C2 into the kernels, and would then box it
+        IntVector half = (IntVector) ShortVector.fromArray(S, h, offset).convertShape(VectorOperators.S2I, I, 0);
+        IntVector magnitude = half.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        IntVector bits = finite.blend(magnitude.or(0x7F800000), half.and(0x7C00).eq(0x7C00));
+        return bits.or(half.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
     /** F.length() halves from byte {@code at} as floats, exactly as {@link Float#float16ToFloat}. */
     static FloatVector f16(MemorySegment data, long at) {
-        return halves((IntVector) ShortVector.fromMemorySegment(S, data, at, LE).convertShape(VectorOperators.S2I, I, 0));
-    }
-
-    /** Halves as sign-extended shorts in int lanes, as floats. */
-    private static FloatVector halves(IntVector h) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, at, LE).convertShape(VectorOperators.S2I, I, 0);
         IntVector magnitude = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
         // exponent 1…30 → 113…142 and subnormals → normals: one exact multiplication by 2^112
         IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
