@@ -68,9 +68,7 @@ public record KafkaConnection(
 
         require(PROTOCOLS.contains(securityProtocol),
                 SECURITY_PROTOCOL + " must be one of " + String.join(", ", PROTOCOLS) + ", got '" + securityProtocol + "'");
-        boolean sasl = securityProtocol.startsWith("SASL_");
-        boolean tls = securityProtocol.endsWith("SSL");
-        if (sasl) {
+        if (usesSasl(securityProtocol)) {
             require(MECHANISMS.contains(saslMechanism),
                     SASL_MECHANISM + " must be one of " + String.join(", ", MECHANISMS) + ", got '" + saslMechanism + "'");
             require(saslUsername.isPresent(), SECURITY_PROTOCOL + "=" + securityProtocol + " needs " + SASL_USERNAME);
@@ -82,7 +80,7 @@ public record KafkaConnection(
                         + " sends no credentials: use SASL_SSL (or SASL_PLAINTEXT)");
             }
         }
-        if (!tls) {
+        if (!securityProtocol.endsWith("SSL")) {
             require(truststoreLocation.isEmpty(), TRUSTSTORE_LOCATION + " is set but " + SECURITY_PROTOCOL + "=" + securityProtocol
                     + " does not use TLS: use SSL or SASL_SSL");
         }
@@ -130,7 +128,7 @@ public record KafkaConnection(
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
-        if (securityProtocol.startsWith("SASL_")) {
+        if (usesSasl(securityProtocol)) {
             p.put(SaslConfigs.SASL_MECHANISM, saslMechanism);
             p.put(SaslConfigs.SASL_JAAS_CONFIG, jaasConfig());
         }
@@ -158,11 +156,15 @@ public record KafkaConnection(
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("Kafka ").append(bootstrapServers).append(" over ").append(securityProtocol);
-        if (securityProtocol.startsWith("SASL_")) {
+        if (usesSasl(securityProtocol)) {
             s.append(", ").append(saslMechanism).append(" as ").append(saslUsername.orElseThrow());
         }
         truststoreLocation.ifPresent(location -> s.append(", trusting ").append(location));
         return s.toString();
+    }
+
+    private static boolean usesSasl(String protocol) {
+        return protocol.startsWith("SASL_");
     }
 
     private static String upper(String value, String fallback) {

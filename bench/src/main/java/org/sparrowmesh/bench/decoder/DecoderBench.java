@@ -121,11 +121,7 @@ public final class DecoderBench implements Callable<Integer> {
                 int vocabulary = model.config().vocabularySize();
                 SplittableRandom random = new SplittableRandom(7);
                 int[] prompt = random.ints(Math.max(promptTokens, decodeAfter), 3, vocabulary).toArray();
-                KeyValuePrecision precision = switch (kvType.toLowerCase(java.util.Locale.ROOT)) {
-                    case "f32" -> KeyValuePrecision.F32;
-                    case "f16" -> KeyValuePrecision.F16;
-                    default -> throw new IllegalArgumentException("--kv-type must be f32 or f16, got " + kvType);
-                };
+                KeyValuePrecision precision = KeyValuePrecision.parse("--kv-type", kvType);
 
                 double[] prefill = new double[runs];
                 for (int r = -1; r < runs; r++) {
@@ -172,7 +168,7 @@ public final class DecoderBench implements Callable<Integer> {
                 double[] reference = LLAMA_CPP.get(type);
                 log("");
                 log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s; %s KV cache, decode after %d tokens)", type,
-                        weightBytesPerToken / 1048576.0, limit, kvType.toLowerCase(java.util.Locale.ROOT), decodeAfter);
+                        weightBytesPerToken / 1048576.0, limit, precision.name().toLowerCase(java.util.Locale.ROOT), decodeAfter);
                 log("  prefill %d tokens:           %s tokens/s%s", promptTokens, prefillStats,
                         reference == null ? "" : String.format("   (llama.cpp: %.1f)", reference[0]));
                 for (var entry : decode.entrySet()) {
@@ -186,7 +182,7 @@ public final class DecoderBench implements Callable<Integer> {
                 }
 
                 result.put("type", type.name());
-                result.put("kv_type", kvType.toLowerCase(java.util.Locale.ROOT));
+                result.put("kv_type", precision.name().toLowerCase(java.util.Locale.ROOT));
                 result.put("decode_after_tokens", decodeAfter);
                 result.put("weight_bytes_per_token", weightBytesPerToken);
                 result.put("bandwidth_limit_tokens_per_s", limit);

@@ -93,8 +93,8 @@ public final class HalfVectorKernels {
         e1.add(o1).intoArray(lanes, step);
         e2.add(o2).intoArray(lanes, 2 * step);
         e3.add(o3).intoArray(lanes, 3 * step);
-        float s0 = TileKernels.laneSum(lanes, 0, step), s1 = TileKernels.laneSum(lanes, step, step);
-        float s2 = TileKernels.laneSum(lanes, 2 * step, step), s3 = TileKernels.laneSum(lanes, 3 * step, step);
+        float s0 = VectorKernels.laneSum(lanes, 0, step), s1 = VectorKernels.laneSum(lanes, step, step);
+        float s2 = VectorKernels.laneSum(lanes, 2 * step, step), s3 = VectorKernels.laneSum(lanes, 3 * step, step);
         for (; i < n; i++) {
             float w = Float.float16ToFloat(data.get(SHORT, byteOffset + 2L * i));
             s0 += w * x0[xOffset + i];

@@ -80,7 +80,7 @@ public final class KQuantVectorKernels {
         }
         float[] lanes = VectorKernels.LANES.get();
         even.add(odd).intoArray(lanes, 0);
-        return TileKernels.laneSum(lanes, 0, F.length());
+        return VectorKernels.laneSum(lanes, 0, F.length());
     }
 
     /** Four activation rows against one Q6_K weight row: each super-block decoded once. */
@@ -142,9 +142,7 @@ public final class KQuantVectorKernels {
         e1.add(o1).intoArray(lanes, n);
         e2.add(o2).intoArray(lanes, 2 * n);
         e3.add(o3).intoArray(lanes, 3 * n);
-        for (int i = 0; i < 4; i++) {
-            out[i] = TileKernels.laneSum(lanes, i * n, n);
-        }
+        VectorKernels.laneSums4(lanes, out);
     }
 
     // ---- Q4_K: f16 d, f16 dmin, 12 bytes scales/mins, 128 bytes nibbles (144 bytes) ------------
@@ -179,7 +177,7 @@ public final class KQuantVectorKernels {
         }
         float[] lanes = VectorKernels.LANES.get();
         even.add(odd).intoArray(lanes, 0);
-        return TileKernels.laneSum(lanes, 0, F.length());
+        return VectorKernels.laneSum(lanes, 0, F.length());
     }
 
     public static void dotQ4_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
@@ -223,9 +221,7 @@ public final class KQuantVectorKernels {
         e1.add(o1).intoArray(lanes, n);
         e2.add(o2).intoArray(lanes, 2 * n);
         e3.add(o3).intoArray(lanes, 3 * n);
-        for (int i = 0; i < 4; i++) {
-            out[i] = TileKernels.laneSum(lanes, i * n, n);
-        }
+        VectorKernels.laneSums4(lanes, out);
     }
 
     /** Σ over {@code blocks} Q5_K super-blocks. */
@@ -259,7 +255,7 @@ public final class KQuantVectorKernels {
         }
         float[] lanes = VectorKernels.LANES.get();
         even.add(odd).intoArray(lanes, 0);
-        return TileKernels.laneSum(lanes, 0, F.length());
+        return VectorKernels.laneSum(lanes, 0, F.length());
     }
 
     public static void dotQ5_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
@@ -306,9 +302,7 @@ public final class KQuantVectorKernels {
         e1.add(o1).intoArray(lanes, n);
         e2.add(o2).intoArray(lanes, 2 * n);
         e3.add(o3).intoArray(lanes, 3 * n);
-        for (int i = 0; i < 4; i++) {
-            out[i] = TileKernels.laneSum(lanes, i * n, n);
-        }
+        VectorKernels.laneSums4(lanes, out);
     }
 
     /** Bit {@code s} of each qh byte moved to bit 4: the fifth bit of a Q5_K value of sub-block s. */

@@ -2,6 +2,7 @@ package org.sparrowmesh.decoder.engine.kernels;
 
 import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.B;
 import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.F;
+import static org.sparrowmesh.decoder.engine.kernels.VectorKernels.laneSum;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -338,15 +339,6 @@ public final class TileKernels {
                 o[row + r] = laneSum(w, (entry * 4 + r) * n, n);
             }
         }
-    }
-
-    /** Σ w[from…from+n) in order: the lanes of one accumulator. */
-    static float laneSum(float[] w, int from, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += w[from + i];
-        }
-        return s;
     }
 
     /**

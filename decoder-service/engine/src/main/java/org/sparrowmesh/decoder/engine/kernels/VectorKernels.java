@@ -134,11 +134,28 @@ public final class VectorKernels {
 
     /**
      * Per thread: the lanes of up to four accumulators, to be summed in lane order from here
-     * ({@link TileKernels#laneSum}) by kernels too large for C2 to inline {@link #sum}: a vector
+     * ({@link #laneSum}, {@link #laneSums4}) by kernels too large for C2 to inline {@link #sum}: a vector
      * passed to a call that is not inlined is boxed (96 bytes per row of a product, measured),
      * a store is not.
      */
     static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * F.length()]);
+
+    /** Σ w[from…from+n) in order: the lanes of one accumulator stored from {@code from}. */
+    static float laneSum(float[] w, int from, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += w[from + i];
+        }
+        return s;
+    }
+
+    /** out[i] = the lanes of accumulator i (stored at i · F.length() in {@code lanes}) summed in order, i < 4. */
+    static void laneSums4(float[] lanes, float[] out) {
+        int n = F.length();
+        for (int i = 0; i < 4; i++) {
+            out[i] = laneSum(lanes, i * n, n);
+        }
+    }
 
     /**
      * Σ of the lanes in lane order. Not reduceLanes(ADD): its order is unspecified and differs

@@ -111,11 +111,7 @@ public class DecoderRuntime {
             Tokenizer tokenizer = Tokenizer.fromGGUF(gguf.metadata());
             LlamaConfiguration c = llama.config();
             int context = Math.min(config.contextSize(), c.contextLength());
-            KeyValuePrecision precision = switch (config.kvType().toLowerCase(Locale.ROOT)) {
-                case "f32" -> KeyValuePrecision.F32;
-                case "f16" -> KeyValuePrecision.F16;
-                default -> throw new IllegalArgumentException("mesh.decoder.kv-type must be f32 or f16, got " + config.kvType());
-            };
+            KeyValuePrecision precision = KeyValuePrecision.parse("mesh.decoder.kv-type", config.kvType());
             if (backend == DecoderBackend.CUDA && precision != KeyValuePrecision.F32) {
                 LOG.infof("mesh.decoder.kv-type=%s applies to the CPU backend: the CUDA backend keeps its KV cache in f32",
                         config.kvType());
