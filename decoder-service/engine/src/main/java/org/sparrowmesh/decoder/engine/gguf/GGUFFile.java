@@ -115,7 +115,15 @@ public final class GGUFFile implements AutoCloseable {
         }
     }
 
-    /** Unmaps the file: every tensor view becomes unusable. */
+    /**
+     * Native memory that lives as long as this file and is freed with it: for weights rearranged
+     * at load into the layout a kernel reads fastest (64-byte aligned, zeroed).
+     */
+    public MemorySegment allocate(long byteSize) {
+        return arena.allocate(byteSize, 64);
+    }
+
+    /** Unmaps the file and frees what {@link #allocate} gave: every tensor view becomes unusable. */
     @Override
     public void close() {
         arena.close();

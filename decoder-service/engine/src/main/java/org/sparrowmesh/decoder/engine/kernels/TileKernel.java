@@ -4,61 +4,77 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The register-tiled matrix product of one block-quantized weight type ({@link TileKernels}):
- * four rows against four activation rows, and one row against one for the leftovers.
- * Every shape adds in the same order per (row, activation) pair, so results never depend on the
- * batch a sequence is in. Rows are {@code rowBlocks} blocks apart in {@code data}.
+ * four rows against four activation rows, four rows against one, and one row against two or one
+ * for the leftovers. Every shape adds in the same order per (row, activation) pair, so results
+ * never depend on the batch a sequence is in. A row's first block is at byte {@code rowAt}, its
+ * blocks {@code blockStride} bytes apart, a tile's rows {@code rowStride} bytes apart.
  */
 public interface TileKernel {
 
-    /** One row from block {@code first} against x[xOffset…], over {@code blocks} blocks. */
-    float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks);
+    /** One row against x[xOffset…], over {@code blocks} blocks. */
+    float dot(MemorySegment data, long rowAt, long blockStride, float[] x, int xOffset, int blocks);
 
+    /** Row {@code row} against x0 and x1: into out0[row], out1[row]. */
+    void row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks, float[] out0,
+            float[] out1, int row);
 
-    /** Row {@code row} (from block {@code first}) against x0 and x1: into out0[row], out1[row]. */
-    void row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks, float[] out0, float[] out1, int row);
+    /** Rows row…row+3 against x: into out[row…row+3]. */
+    void rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x, int blocks, float[] out,
+            int row);
 
     /** Rows row…row+3 against in[e…e+3]: into out[e + i][row…row+3]. */
-    void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks, float[][] out, int row);
+    void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e, int blocks,
+            float[][] out, int row);
 
     /** Q8_0. Touch only when {@link KernelProvider#vectorEnabled()}. */
     TileKernel VECTOR_Q8_0 = new TileKernel() {
         @Override
-        public float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
-            return TileKernels.dotQ8_0(data, first, x, xOffset, blocks);
+        public float dot(MemorySegment data, long rowAt, long blockStride, float[] x, int xOffset, int blocks) {
+            return TileKernels.dotQ8_0(data, rowAt, blockStride, x, xOffset, blocks);
         }
 
         @Override
-        public void row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks, float[] out0,
-                float[] out1, int row) {
-            TileKernels.q8_0Row1x2(data, first, x0, x1, blocks, out0, out1, row);
+        public void row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks,
+                float[] out0, float[] out1, int row) {
+            TileKernels.q8_0Row1x2(data, rowAt, blockStride, x0, x1, blocks, out0, out1, row);
         }
 
+        @Override
+        public void rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x, int blocks,
+                float[] out, int row) {
+            TileKernels.q8_0Rows4x1(data, rowAt, blockStride, rowStride, x, blocks, out, row);
+        }
 
         @Override
-        public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
-                float[][] out, int row) {
-            TileKernels.q8_0Rows4x4(data, first, rowBlocks, in, e, blocks, out, row);
+        public void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e,
+                int blocks, float[][] out, int row) {
+            TileKernels.q8_0Rows4x4(data, rowAt, blockStride, rowStride, in, e, blocks, out, row);
         }
     };
 
     /** Q4_0. Touch only when {@link KernelProvider#vectorEnabled()}. */
     TileKernel VECTOR_Q4_0 = new TileKernel() {
         @Override
-        public float dot(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
-            return TileKernels.dotQ4_0(data, first, x, xOffset, blocks);
+        public float dot(MemorySegment data, long rowAt, long blockStride, float[] x, int xOffset, int blocks) {
+            return TileKernels.dotQ4_0(data, rowAt, blockStride, x, xOffset, blocks);
         }
 
         @Override
-        public void row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks, float[] out0,
-                float[] out1, int row) {
-            TileKernels.q4_0Row1x2(data, first, x0, x1, blocks, out0, out1, row);
+        public void row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks,
+                float[] out0, float[] out1, int row) {
+            TileKernels.q4_0Row1x2(data, rowAt, blockStride, x0, x1, blocks, out0, out1, row);
         }
 
+        @Override
+        public void rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x, int blocks,
+                float[] out, int row) {
+            TileKernels.q4_0Rows4x1(data, rowAt, blockStride, rowStride, x, blocks, out, row);
+        }
 
         @Override
-        public void rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
-                float[][] out, int row) {
-            TileKernels.q4_0Rows4x4(data, first, rowBlocks, in, e, blocks, out, row);
+        public void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e,
+                int blocks, float[][] out, int row) {
+            TileKernels.q4_0Rows4x4(data, rowAt, blockStride, rowStride, in, e, blocks, out, row);
         }
     };
 }

@@ -35,7 +35,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every (row, activation) pair adds in exactly the same order in every tile shape and in
  * {@link #dotQ8_0}/{@link #dotQ4_0} — per block, per vector: {@code acc = fma(q·d, x, acc)},
  * one accumulator, lanes summed in order at the end — so a sequence gets bit-identical logits
- * alone or in any batch. Rows are {@code rowBlocks} blocks apart in {@code data}.
+ * alone or in any batch.
+ *
+ * <p>Where the blocks are: a row starts at byte {@code at} of {@code data}; its next block is
+ * {@code blockStride} bytes further; the tile's next row starts {@code rowStride} bytes after
+ * {@code at}. As stored in GGUF, blockStride is the block size and rowStride a whole row; with the
+ * rows interleaved four by four at load (block b of rows r…r+3 side by side, see
+ * {@code BlockTensor}), blockStride is four blocks and rowStride one, so a 4-row tile reads one
+ * sequential stream.
  */
 public final class TileKernels {
 
@@ -47,21 +54,19 @@ public final class TileKernels {
      * by C2 on JDK 25 and runs 10× slower (measured); the values are the same.
      */
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    private static final int Q8_BYTES = 34;
-    private static final int Q4_BYTES = 18;
 
     private TileKernels() {
     }
 
     // ---- Q8_0: blocks of 32 = f16 d + 32 × int8 ---------------------------------------------
 
-    /** One Q8_0 row from block {@code first} against x[xOffset…]: the 1 × 1 tile. */
-    public static float dotQ8_0(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
+    /** One Q8_0 row (first block at byte {@code rowAt}) against x[xOffset…]: the 1 × 1 tile. */
+    public static float dotQ8_0(MemorySegment data, long rowAt, long blockStride, float[] x, int xOffset, int blocks) {
         Objects.checkFromIndexSize(xOffset, blocks * 32, x.length);
         int step = F.length();
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long at = (first + b) * Q8_BYTES;
+            long at = rowAt + b * blockStride;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, at)));
             int xi = xOffset + b * 32;
             for (int j = 0; j < 32; j += step) {
@@ -78,19 +83,18 @@ public final class TileKernels {
      * chains, each block of the four rows decoded once for the four activations. (Q8_0's decode
      * is small enough for C2 to keep it all in one method; Q4_0's is not, see {@link #rows4x4}.)
      */
-    public static void q8_0Rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e, int blocks,
-            float[][] out, int row) {
+    public static void q8_0Rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in,
+            int e, int blocks, float[][] out, int row) {
         float[] x0 = in[e], x1 = in[e + 1], x2 = in[e + 2], x3 = in[e + 3];
         checkActivations(blocks * 32, x0, x1, x2, x3);
         int step = F.length();
-        long rowBytes = rowBlocks * Q8_BYTES;
         // c<row><entry>: sixteen independent chains
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         for (int b = 0; b < blocks; b++) {
-            long a0 = (first + b) * Q8_BYTES, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
             FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a0)));
             FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a1)));
             FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a2)));
@@ -148,14 +152,14 @@ public final class TileKernels {
      * One Q8_0 row against two activation rows: out0[row], out1[row]. Leftover sequences go in pairs
      * so a row streamed from memory serves two of them (and gives two FMA chains).
      */
-    public static void q8_0Row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks,
+    public static void q8_0Row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks,
             float[] out0, float[] out1, int row) {
         Objects.checkFromIndexSize(0, blocks * 32, x0.length);
         Objects.checkFromIndexSize(0, blocks * 32, x1.length);
         int step = F.length();
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int b = 0; b < blocks; b++) {
-            long at = (first + b) * Q8_BYTES;
+            long at = rowAt + b * blockStride;
             FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, at)));
             int xi = b * 32;
             for (int j = 0; j < 32; j += step) {
@@ -171,18 +175,53 @@ public final class TileKernels {
         out1[row] = laneSum(lanes, step, step);
     }
 
+    /**
+     * Four Q8_0 rows against one activation row x: out[row…row+3]. Four independent FMA chains,
+     * where one row alone waits on the FMA latency twice per block; worth it only when the four
+     * rows are one stream in memory (interleaved at load): read as four strided streams from DRAM
+     * it ran at half the speed of one row at a time.
+     */
+    public static void q8_0Rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x,
+            int blocks, float[] out, int row) {
+        Objects.checkFromIndexSize(0, blocks * 32, x.length);
+        int step = F.length();
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        for (int b = 0; b < blocks; b++) {
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a3)));
+            int xi = b * 32;
+            for (int j = 0; j < 32; j += step) {
+                FloatVector v = FloatVector.fromArray(F, x, xi + j);
+                c0 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d0).fma(v, c0);
+                c1 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d1).fma(v, c1);
+                c2 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d2).fma(v, c2);
+                c3 = ((FloatVector) ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d3).fma(v, c3);
+            }
+        }
+        // stored here, not passed to a helper: a vector handed to a call C2 does not inline is boxed
+        float[] w = SCRATCH.get();
+        c0.intoArray(w, 0);
+        c1.intoArray(w, step);
+        c2.intoArray(w, 2 * step);
+        c3.intoArray(w, 3 * step);
+        storeSums(w, step, out, row);
+    }
+
     // ---- Q4_0: blocks of 32 = f16 d + 16 bytes; low nibbles are values 0..15, high 16..31 ----
     // A value is (q − 8)·d, computed as fma(q, d, −8d): the same single rounding of the same exact
     // product (8d is exact), so bit-identical to the reference, one byte subtraction less.
     // Per vector of bytes: the low nibbles' FMA first, then the high nibbles'.
 
-    /** One Q4_0 row against x[xOffset…]: the 1 × 1 tile. */
-    public static float dotQ4_0(MemorySegment data, long first, float[] x, int xOffset, int blocks) {
+    /** One Q4_0 row (first block at byte {@code rowAt}) against x[xOffset…]: the 1 × 1 tile. */
+    public static float dotQ4_0(MemorySegment data, long rowAt, long blockStride, float[] x, int xOffset, int blocks) {
         Objects.checkFromIndexSize(xOffset, blocks * 32, x.length);
         int step = F.length();
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long at = (first + b) * Q4_BYTES;
+            long at = rowAt + b * blockStride;
             float ds = Float.float16ToFloat(data.get(F16, at));
             FloatVector d = FloatVector.broadcast(F, ds);
             FloatVector m = FloatVector.broadcast(F, -8f * ds);
@@ -198,14 +237,14 @@ public final class TileKernels {
         return laneSum(lanes, 0, step);
     }
 
-    /** Decodes blocks [from, from + count) of rows row…row+3 into scratch (row r at r · SPAN_VALUES). */
-    static void decodeQ4_0Rows4(MemorySegment data, long first, long rowBlocks, int from, int count, float[] scratch) {
+    /** Decodes blocks [from, from + count) of the tile's four rows into scratch (row r at r · SPAN_VALUES). */
+    static void decodeQ4_0Rows4(MemorySegment data, long rowAt, long blockStride, long rowStride, int from, int count,
+            float[] scratch) {
         int step = F.length();
-        long rowBytes = rowBlocks * Q4_BYTES;
         for (int r = 0; r < 4; r++) {
             int o = r * SPAN_VALUES;
             for (int b = 0; b < count; b++) {
-                long at = (first + from + b) * Q4_BYTES + r * rowBytes;
+                long at = rowAt + (from + b) * blockStride + r * rowStride;
                 float ds = Float.float16ToFloat(data.get(F16, at));
                 FloatVector d = FloatVector.broadcast(F, ds);
                 FloatVector m = FloatVector.broadcast(F, -8f * ds);
@@ -221,14 +260,14 @@ public final class TileKernels {
     }
 
     /** One Q4_0 row against two activation rows: out0[row], out1[row]. */
-    public static void q4_0Row1x2(MemorySegment data, long first, float[] x0, float[] x1, int blocks,
+    public static void q4_0Row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks,
             float[] out0, float[] out1, int row) {
         Objects.checkFromIndexSize(0, blocks * 32, x0.length);
         Objects.checkFromIndexSize(0, blocks * 32, x1.length);
         int step = F.length();
         FloatVector c0 = FloatVector.zero(F), c1 = c0;
         for (int b = 0; b < blocks; b++) {
-            long at = (first + b) * Q4_BYTES;
+            long at = rowAt + b * blockStride;
             float ds = Float.float16ToFloat(data.get(F16, at));
             FloatVector d = FloatVector.broadcast(F, ds);
             FloatVector m = FloatVector.broadcast(F, -8f * ds);
@@ -250,6 +289,49 @@ public final class TileKernels {
         out1[row] = laneSum(lanes, step, step);
     }
 
+    /**
+     * Four Q4_0 rows against one activation row x: out[row…row+3], four independent FMA chains
+     * (see {@link #q8_0Rows4x1}). The block's two activation vectors are loaded once for the four rows.
+     */
+    public static void q4_0Rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x,
+            int blocks, float[] out, int row) {
+        Objects.checkFromIndexSize(0, blocks * 32, x.length);
+        int step = F.length();
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        for (int b = 0; b < blocks; b++) {
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
+            float s0 = Float.float16ToFloat(data.get(F16, a0)), s1 = Float.float16ToFloat(data.get(F16, a1));
+            float s2 = Float.float16ToFloat(data.get(F16, a2)), s3 = Float.float16ToFloat(data.get(F16, a3));
+            FloatVector d0 = FloatVector.broadcast(F, s0), m0 = FloatVector.broadcast(F, -8f * s0);
+            FloatVector d1 = FloatVector.broadcast(F, s1), m1 = FloatVector.broadcast(F, -8f * s1);
+            FloatVector d2 = FloatVector.broadcast(F, s2), m2 = FloatVector.broadcast(F, -8f * s2);
+            FloatVector d3 = FloatVector.broadcast(F, s3), m3 = FloatVector.broadcast(F, -8f * s3);
+            int xi = b * 32;
+            for (int j = 0; j < 16; j += step) {
+                FloatVector lo = FloatVector.fromArray(F, x, xi + j), hi = FloatVector.fromArray(F, x, xi + 16 + j);
+                ByteVector q = ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE);
+                c0 = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d0, m0).fma(lo, c0);
+                c0 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d0, m0).fma(hi, c0);
+                q = ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE);
+                c1 = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d1, m1).fma(lo, c1);
+                c1 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d1, m1).fma(hi, c1);
+                q = ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE);
+                c2 = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d2, m2).fma(lo, c2);
+                c2 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d2, m2).fma(hi, c2);
+                q = ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE);
+                c3 = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).fma(d3, m3).fma(lo, c3);
+                c3 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2F, F, 0)).fma(d3, m3).fma(hi, c3);
+            }
+        }
+        // stored here, not passed to a helper: a vector handed to a call C2 does not inline is boxed
+        float[] w = SCRATCH.get();
+        c0.intoArray(w, 0);
+        c1.intoArray(w, step);
+        c2.intoArray(w, 2 * step);
+        c3.intoArray(w, 3 * step);
+        storeSums(w, step, out, row);
+    }
+
     // ---- shared ---------------------------------------------------------------------------------
 
     /** Blocks decoded at a time by the 4 × 4 tile: 4 rows × 256 values of scratch, in L1. */
@@ -267,8 +349,8 @@ public final class TileKernels {
      * budget and boxed vectors). The scratch holds exactly the {@code q·d} the direct kernels
      * multiply, so the sums are bit-identical to {@link #dotQ4_0}.
      */
-    public static void q4_0Rows4x4(MemorySegment data, long first, long rowBlocks, float[][] in, int e,
-            int blocks, float[][] out, int row) {
+    public static void q4_0Rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in,
+            int e, int blocks, float[][] out, int row) {
         float[] x0 = in[e], x1 = in[e + 1], x2 = in[e + 2], x3 = in[e + 3];
         checkActivations(blocks * 32, x0, x1, x2, x3);
         float[] w = SCRATCH.get();
@@ -280,7 +362,7 @@ public final class TileKernels {
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         for (int from = 0; from < blocks; from += SPAN_BLOCKS) {
             int count = Math.min(SPAN_BLOCKS, blocks - from);
-            decodeQ4_0Rows4(data, first, rowBlocks, from, count, w);
+            decodeQ4_0Rows4(data, rowAt, blockStride, rowStride, from, count, w);
             int values = count * 32;
             int xi = from * 32;
             for (int j = 0; j < values; j += step) {
@@ -329,6 +411,13 @@ public final class TileKernels {
         c23.intoArray(w, 14 * n);
         c33.intoArray(w, 15 * n);
         storeSums(w, n, out, e, row);
+    }
+
+    /** Four accumulators' lanes (row-major in w) summed in lane order into out[row…row+3]. */
+    private static void storeSums(float[] w, int n, float[] out, int row) {
+        for (int r = 0; r < 4; r++) {
+            out[row + r] = laneSum(w, r * n, n);
+        }
     }
 
     /** The sixteen accumulators' lanes (entry-major in w) summed in lane order into out[e + i][row + r]. */

@@ -1,13 +1,16 @@
 package org.sparrowmesh.decoder.engine.model;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.function.LongFunction;
 
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
 import org.sparrowmesh.decoder.engine.tensor.FloatTensor;
 
 /**
- * The weights of a llama model as views over the memory-mapped GGUF file (never copied).
+ * The weights of a llama model: views over the memory-mapped GGUF file, or for the CPU pass the
+ * Q8_0/Q4_0 matrices copied once with their rows interleaved ({@link #forMatmul}).
  * Shapes in ggml order, row length first: a projection from n to m values is {@code [n, m]},
  * row i of it produces output i.
  */
@@ -62,6 +65,33 @@ public record LlamaWeights(
                 : null;
         return new LlamaWeights(embedding, attentionNorm, wq, wk, wv, wo, ffnNorm, ffnGate, ffnUp, ffnDown,
                 view(gguf, "output_norm.weight", n), output, ropeFactors);
+    }
+
+    /**
+     * These weights with every matrix product's weights in the layout its kernels read fastest
+     * ({@link FloatTensor#forMatmul}); copies come from {@code allocator}. The token embedding
+     * stays as it is (rows are looked up, not multiplied), and so does the output projection when
+     * it is the embedding.
+     */
+    LlamaWeights forMatmul(LongFunction<MemorySegment> allocator) {
+        int n = Math.toIntExact(outputNorm.size());
+        int layers = wq.length;
+        FloatTensor[] q = new FloatTensor[layers], k = new FloatTensor[layers], v = new FloatTensor[layers];
+        FloatTensor[] o = new FloatTensor[layers], gate = new FloatTensor[layers], up = new FloatTensor[layers];
+        FloatTensor[] down = new FloatTensor[layers];
+        for (int l = 0; l < layers; l++) {
+            int ff = Math.toIntExact(ffnDown[l].size() / n);
+            q[l] = wq[l].forMatmul(n, allocator);
+            k[l] = wk[l].forMatmul(n, allocator);
+            v[l] = wv[l].forMatmul(n, allocator);
+            o[l] = wo[l].forMatmul(n, allocator);
+            gate[l] = ffnGate[l].forMatmul(n, allocator);
+            up[l] = ffnUp[l].forMatmul(n, allocator);
+            down[l] = ffnDown[l].forMatmul(ff, allocator);
+        }
+        FloatTensor out = output == tokenEmbedding ? output : output.forMatmul(n, allocator);
+        return new LlamaWeights(tokenEmbedding, attentionNorm, q, k, v, o, ffnNorm, gate, up, down, outputNorm, out,
+                ropeFrequencyFactors);
     }
 
     private static FloatTensor view(GGUFFile gguf, String name, long... expectedDimensions) {

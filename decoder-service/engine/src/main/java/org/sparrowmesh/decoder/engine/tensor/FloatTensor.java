@@ -2,11 +2,11 @@ package org.sparrowmesh.decoder.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.function.LongFunction;
 
 import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
 import org.sparrowmesh.decoder.engine.kernels.RowKernel;
-import org.sparrowmesh.decoder.engine.kernels.TileKernel;
 
 /**
  * A read-only view of a tensor's values as floats, whatever its storage type: each subclass
@@ -75,64 +75,29 @@ public abstract class FloatTensor {
 
     /**
      * Rows [rowStart, rowEnd) of W @ X for a batch: {@code out[b][row] = Σ_j this[row·n + j] ·
-     * in[b][j]} — what one worker does with its share of a matrix product. With a {@link
-     * #tileKernel()} the rows go four at a time against four entries at a time (each decoded
-     * weight block used for four entries, each activation load for four rows), leftover entries
-     * one row at a time; the entries outermost, so a group of four activation rows stays in L1 while the chunk's weight rows
-     * stream past it. Bit-identical to {@link #dot} per entry either way.
+     * in[b][j]} — what one worker does with its share of a matrix product. Here one row at a
+     * time ({@link #dotRows}); the block types with register-tiled kernels override it.
      */
     public void matmul(int rowStart, int rowEnd, int n, float[][] in, int batchSize, float[][] out) {
-        TileKernel tiles = tileKernel();
-        int unit = kernelUnit();
-        if (tiles == null || n % unit != 0) {
-            for (int r = rowStart; r < rowEnd; r++) {
-                dotRows(r, n, in, batchSize, out);
-            }
-            return;
+        for (int r = rowStart; r < rowEnd; r++) {
+            dotRows(r, n, in, batchSize, out);
         }
-        int blocks = n / unit;
-        Objects.checkFromToIndex((long) rowStart * n, (long) rowEnd * n, size());
-        MemorySegment data = kernelData();
-        int fullEnd = rowStart + (rowEnd - rowStart) / 4 * 4;
-        int e = 0;
-        for (; e + 4 <= batchSize; e += 4) {
-            for (int r = rowStart; r < fullEnd; r += 4) {
-                tiles.rows4x4(data, (long) r * blocks, blocks, in, e, blocks, out, r);
-            }
-        }
-        // the entries left over (all of them when decoding one sequence): one row at a time, since
-        // a thread streaming two or four rows interleaved from DRAM ran at half the speed; in
-        // pairs, so a row read from memory serves two of them
-        for (; e + 2 <= batchSize; e += 2) {
-            float[] x0 = in[e], x1 = in[e + 1];
-            float[] o0 = out[e], o1 = out[e + 1];
-            for (int r = rowStart; r < fullEnd; r++) {
-                tiles.row1x2(data, (long) r * blocks, x0, x1, blocks, o0, o1, r);
-            }
-        }
-        for (; e < batchSize; e++) {
-            float[] x = in[e];
-            float[] o = out[e];
-            for (int r = rowStart; r < fullEnd; r++) {
-                o[r] = tiles.dot(data, (long) r * blocks, x, 0, blocks);
-            }
-        }
-        for (int r = fullEnd; r < rowEnd; r++) {
-            for (int b = 0; b < batchSize; b++) {
-                out[b][r] = tiles.dot(data, (long) r * blocks, in[b], 0, blocks);
-            }
-        }
+    }
+
+    /**
+     * This tensor as a matrix with rows of {@code rowLength} values, in the layout its kernels read
+     * fastest: a copy in memory from {@code allocator} (Q8_0 and Q4_0 rows interleaved four by four
+     * when their tiled kernels run), or this view itself when the stored layout is already best.
+     * Values and results are the same either way.
+     */
+    public FloatTensor forMatmul(int rowLength, LongFunction<MemorySegment> allocator) {
+        return this;
     }
 
     private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
 
     /** The Vector API kernel of this type when the provider enabled it, else null (scalar reference). */
     RowKernel rowKernel() {
-        return null;
-    }
-
-    /** The register-tiled kernel of this type when the provider enabled it, else null. */
-    TileKernel tileKernel() {
         return null;
     }
 

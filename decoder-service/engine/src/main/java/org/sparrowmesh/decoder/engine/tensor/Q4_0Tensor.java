@@ -23,10 +23,20 @@ public final class Q4_0Tensor extends BlockTensor {
         super(data, GgmlType.Q4_0);
     }
 
+    /** A view of rows of {@code rowBlocks} blocks interleaved four by four (see {@link BlockTensor}). */
+    private Q4_0Tensor(MemorySegment data, int rowBlocks) {
+        super(data, GgmlType.Q4_0, rowBlocks);
+    }
+
+    @Override
+    BlockTensor interleavedView(MemorySegment interleavedData, int rowBlocks) {
+        return new Q4_0Tensor(interleavedData, rowBlocks);
+    }
+
     @Override
     public float getFloat(long index) {
         checkIndex(index);
-        long at = index / BLOCK * BYTES;
+        long at = physicalBlock(index / BLOCK) * BYTES;
         int j = (int) (index % BLOCK);
         int packed = u8(data, at + 2 + (j & 15));
         int q = j < 16 ? packed & 0xF : packed >>> 4;
@@ -35,7 +45,7 @@ public final class Q4_0Tensor extends BlockTensor {
 
     @Override
     void decodeBlock(long block, float[] out, int o) {
-        long at = block * BYTES;
+        long at = physicalBlock(block) * BYTES;
         float d = f16(data, at);
         for (int j = 0; j < 16; j++) {
             int packed = u8(data, at + 2 + j);

@@ -22,16 +22,31 @@ public final class Q8_0Tensor extends BlockTensor {
         super(data, GgmlType.Q8_0);
     }
 
+    /** A view of rows of {@code rowBlocks} blocks interleaved four by four (see {@link BlockTensor}). */
+    private Q8_0Tensor(MemorySegment data, int rowBlocks) {
+        super(data, GgmlType.Q8_0, rowBlocks);
+    }
+
+    @Override
+    boolean interleavesRows() {
+        return true;
+    }
+
+    @Override
+    BlockTensor interleavedView(MemorySegment interleavedData, int rowBlocks) {
+        return new Q8_0Tensor(interleavedData, rowBlocks);
+    }
+
     @Override
     public float getFloat(long index) {
         checkIndex(index);
-        long at = index / BLOCK * BYTES;
+        long at = physicalBlock(index / BLOCK) * BYTES;
         return i8(data, at + 2 + index % BLOCK) * f16(data, at);
     }
 
     @Override
     void decodeBlock(long block, float[] out, int o) {
-        long at = block * BYTES;
+        long at = physicalBlock(block) * BYTES;
         float d = f16(data, at);
         for (int j = 0; j < BLOCK; j++) {
             out[o + j] = i8(data, at + 2 + j) * d;

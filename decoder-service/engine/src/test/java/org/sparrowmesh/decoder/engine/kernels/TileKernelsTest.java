@@ -3,6 +3,7 @@ package org.sparrowmesh.decoder.engine.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
@@ -14,9 +15,10 @@ import org.sparrowmesh.decoder.engine.tensor.Quantizer;
 
 /**
  * The tiled Q8_0 / Q4_0 kernels: the 1 × 1 tile against the scalar reference (Σ getFloat·x in
- * double) over odd block counts, the 1 × 2 and 4 × 4 tiles bit-identical to the 1 × 1 tile, and a
- * tensor's matrix product over odd row counts and batch sizes bit-identical to its dot per entry
- * (so batching never changes a result).
+ * double) over odd block counts, the 1 × 2, 4 × 1 and 4 × 4 tiles bit-identical to the 1 × 1 tile
+ * in both layouts (rows as stored, and interleaved four by four), and a tensor's matrix product
+ * over odd row counts and batch sizes bit-identical to its dot per entry (so batching never
+ * changes a result), interleaved or not.
  */
 class TileKernelsTest {
 
@@ -45,7 +47,7 @@ class TileKernelsTest {
                     sum += term;
                     magnitude += Math.abs(term);
                 }
-                float got = tiles.dot(data, 0, x, 5, blocks);
+                float got = tiles.dot(data, 0, bytes(type), x, 5, blocks);
                 assertThat((double) got).as("%s n=%d seed %d", type, n, SEED)
                         .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30));
             }
@@ -57,10 +59,12 @@ class TileKernelsTest {
         Random random = new Random(SEED + 1);
         for (GgmlType type : TYPES) {
             TileKernel tiles = kernel(type);
+            int size = bytes(type);
             for (int blocks : new int[] {1, 2, 3, 17, 35, 64}) {
                 int n = blocks * 32;
                 int rows = 5; // rows 1..4 as the tile: not the first row, so the row stride matters
                 MemorySegment data = MemorySegment.ofArray(Quantizer.quantize(type, gaussian(random, rows * n)));
+                long rowBytes = (long) blocks * size;
                 float[][] in = new float[6][];
                 for (int e = 0; e < in.length; e++) {
                     in[e] = gaussian(random, n);
@@ -68,23 +72,83 @@ class TileKernelsTest {
                 float[][] expected = new float[in.length][rows];
                 for (int e = 0; e < in.length; e++) {
                     for (int r = 0; r < rows; r++) {
-                        expected[e][r] = tiles.dot(data, (long) r * blocks, in[e], 0, blocks);
+                        expected[e][r] = tiles.dot(data, r * rowBytes, size, in[e], 0, blocks);
                     }
                 }
                 float[] pairA = new float[rows];
                 float[] pairB = new float[rows];
-                tiles.row1x2(data, 2L * blocks, in[4], in[5], blocks, pairA, pairB, 2);
+                tiles.row1x2(data, 2 * rowBytes, size, in[4], in[5], blocks, pairA, pairB, 2);
                 assertThat(pairA[2]).as("%s 1×2 first, %d blocks", type, blocks).isEqualTo(expected[4][2]);
                 assertThat(pairB[2]).as("%s 1×2 second, %d blocks", type, blocks).isEqualTo(expected[5][2]);
                 float[][] out = new float[in.length][rows];
-                tiles.rows4x4(data, blocks, blocks, in, 2, blocks, out, 1);
+                tiles.rows4x4(data, rowBytes, size, rowBytes, in, 2, blocks, out, 1);
                 for (int e = 2; e < 6; e++) {
                     for (int r = 1; r < 5; r++) {
                         assertThat(out[e][r]).as("%s 4×4 entry %d row %d, %d blocks", type, e, r, blocks)
                                 .isEqualTo(expected[e][r]);
                     }
                 }
+                float[] column = new float[rows];
+                tiles.rows4x1(data, rowBytes, size, rowBytes, in[3], blocks, column, 1);
+                for (int r = 1; r < 5; r++) {
+                    assertThat(column[r]).as("%s 4×1 row %d, %d blocks", type, r, blocks).isEqualTo(expected[3][r]);
+                }
             }
+        }
+    }
+
+    @Test
+    void interleavedRowsGiveTheSameValuesAndProductsBitForBit() {
+        Random random = new Random(SEED + 3);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0}) { // the type forMatmul interleaves
+            for (int blocks : new int[] {1, 3, 64}) {
+                int n = blocks * 32;
+                int rows = 12;
+                FloatTensor stored = FloatTensor.of(type, MemorySegment.ofArray(Quantizer.quantize(type, gaussian(random, rows * n))));
+                FloatTensor interleaved = stored.forMatmul(n, bytes -> Arena.ofAuto().allocate(bytes, 64));
+                assertThat(interleaved).as("%s is rearranged", type).isNotSameAs(stored);
+                for (long i = 0; i < stored.size(); i++) {
+                    assertThat(interleaved.getFloat(i)).as("%s element %d", type, i).isEqualTo(stored.getFloat(i));
+                }
+                float[] all = new float[rows * n];
+                interleaved.dequantize(0, all, 0, all.length);
+                for (int i = 0; i < all.length; i++) {
+                    assertThat(all[i]).as("%s dequantized %d", type, i).isEqualTo(stored.getFloat(i));
+                }
+                float[] x = gaussian(random, 2 * n);
+                assertThat(interleaved.dot(5L * n, x, 0, n)).as("%s row 5", type).isEqualTo(stored.dot(5L * n, x, 0, n));
+                // a range over two rows goes the scalar way: Σ getFloat·x in element order, exactly
+                float scalar = 0f;
+                for (int i = 0; i < 2 * n; i++) {
+                    scalar += stored.getFloat(5L * n + i) * x[i];
+                }
+                assertThat(interleaved.dot(5L * n, x, 0, 2 * n)).as("%s rows 5 and 6", type).isEqualTo(scalar);
+                for (int batch : new int[] {1, 2, 3, 4, 5, 9}) {
+                    float[][] in = new float[batch][];
+                    for (int b = 0; b < batch; b++) {
+                        in[b] = gaussian(random, n);
+                    }
+                    float[][] out = new float[batch][rows];
+                    interleaved.matmul(0, 8, n, in, batch, out); // two workers' shares, in groups of four
+                    interleaved.matmul(8, rows, n, in, batch, out);
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < rows; r++) {
+                            assertThat(out[b][r]).as("%s %d blocks, batch %d: entry %d row %d", type, blocks, batch, b, r)
+                                    .isEqualTo(stored.dot((long) r * n, in[b], 0, n));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matricesWhoseRowsDoNotGroupByFourStayAsStored() {
+        for (GgmlType type : TYPES) {
+            FloatTensor sixRows = FloatTensor.of(type, MemorySegment.ofArray(Quantizer.quantize(type, new float[6 * 64])));
+            assertThat(sixRows.forMatmul(64, bytes -> Arena.ofAuto().allocate(bytes, 64))).isSameAs(sixRows);
+            FloatTensor f32 = FloatTensor.of(GgmlType.F32, MemorySegment.ofArray(new byte[4 * 4 * 64]));
+            assertThat(f32.forMatmul(64, bytes -> Arena.ofAuto().allocate(bytes, 64))).isSameAs(f32);
         }
     }
 
@@ -114,6 +178,10 @@ class TileKernelsTest {
                 }
             }
         }
+    }
+
+    private static int bytes(GgmlType type) {
+        return type.typeSize();
     }
 
     private static TileKernel kernel(GgmlType type) {

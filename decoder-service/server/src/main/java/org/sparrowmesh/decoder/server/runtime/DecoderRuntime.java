@@ -107,7 +107,8 @@ public class DecoderRuntime {
     private LoadedModel load(Path path, DecoderBackend backend) throws Exception {
         GGUFFile gguf = GGUFFile.open(path);
         try {
-            Llama llama = Llama.load(gguf);
+            // a device uploads the file's bytes; the CPU pass reads Q8_0/Q4_0 rows interleaved (a copy)
+            Llama llama = backend == DecoderBackend.CUDA ? Llama.view(gguf) : Llama.load(gguf);
             Tokenizer tokenizer = Tokenizer.fromGGUF(gguf.metadata());
             LlamaConfiguration c = llama.config();
             int context = Math.min(config.contextSize(), c.contextLength());
