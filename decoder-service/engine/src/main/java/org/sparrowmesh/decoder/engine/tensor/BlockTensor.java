@@ -110,12 +110,9 @@ abstract class BlockTensor extends FloatTensor {
         return interleavedView(copy, rowBlocks);
     }
 
-    /** Byte offset of row {@code row}'s first block (rows of {@code rowBlocks} blocks). */
+    /** Byte offset of row {@code row}'s first block (rows of {@code rowBlocks} blocks), in either layout. */
     private long rowAt(long row, int rowBlocks) {
-        int bytes = type.typeSize();
-        return interleaved()
-                ? ((row >>> 2) * rowBlocks * 4 + (row & 3)) * bytes
-                : row * rowBlocks * bytes;
+        return physicalBlock(row * rowBlocks) * type.typeSize();
     }
 
     /** Bytes from one block of a row to the next. */
