@@ -164,7 +164,8 @@ public final class DecoderBench implements Callable<Integer> {
                 }
 
                 double limit = bandwidth / weightBytesPerToken;
-                double single = decode.getOrDefault(1, decode.values().iterator().next()).median();
+                // the fractions are of single-sequence decode: only printed when n = 1 was measured
+                Double single = decode.containsKey(1) ? decode.get(1).median() : null;
                 double[] reference = LLAMA_CPP.get(type);
                 log("");
                 log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s; %s KV cache, decode after %d tokens)", type,
@@ -175,10 +176,12 @@ public final class DecoderBench implements Callable<Integer> {
                     log("  decode, %2d sample(s):        %s tokens/s aggregate%s", entry.getKey(), entry.getValue(),
                             entry.getKey() == 1 && reference != null ? String.format("   (llama.cpp: %.1f)", reference[1]) : "");
                 }
-                log("  single-sequence decode = %.0f%% of the bandwidth limit; prefill / decode = %.1f×",
-                        100 * single / limit, prefillStats.median() / single);
-                if (decode.containsKey(8) && decode.containsKey(1)) {
-                    log("  8 samples / 1 sample = %.1f×", decode.get(8).median() / decode.get(1).median());
+                if (single != null) {
+                    log("  single-sequence decode = %.0f%% of the bandwidth limit; prefill / decode = %.1f×",
+                            100 * single / limit, prefillStats.median() / single);
+                }
+                if (decode.containsKey(8) && single != null) {
+                    log("  8 samples / 1 sample = %.1f×", decode.get(8).median() / single);
                 }
 
                 result.put("type", type.name());
@@ -188,7 +191,9 @@ public final class DecoderBench implements Callable<Integer> {
                 result.put("bandwidth_limit_tokens_per_s", limit);
                 result.put("prefill_tokens_per_s", prefillStats);
                 result.put("decode_tokens_per_s", decode);
-                result.put("decode_fraction_of_limit", single / limit);
+                if (single != null) {
+                    result.put("decode_fraction_of_limit", single / limit);
+                }
                 if (reference != null) {
                     result.put("llama_cpp", Map.of("prefill_tokens_per_s", reference[0], "decode_tokens_per_s", reference[1]));
                 }

@@ -76,15 +76,6 @@ abstract class BlockTensor extends FloatTensor {
         return null;
     }
 
-    /**
-     * Whether {@link #forMatmul} interleaves this type's rows: Q8_0 only for now. Q4_0 has the
-     * layout and its 4 × 1 kernel, but end to end its single-sequence decode measured slower
-     * interleaved (17.6 against 21.8 tokens/s), so it stays as stored.
-     */
-    boolean interleavesRows() {
-        return false;
-    }
-
     /** This type's view of {@code interleavedData}: rows of {@code rowBlocks} blocks, interleaved by four. */
     BlockTensor interleavedView(MemorySegment interleavedData, int rowBlocks) {
         throw new UnsupportedOperationException(type + " has no interleaved layout");
@@ -93,7 +84,7 @@ abstract class BlockTensor extends FloatTensor {
     @Override
     public final FloatTensor forMatmul(int rowLength, LongFunction<MemorySegment> allocator) {
         long rows = size / Math.max(1, rowLength);
-        if (tileKernel() == null || !interleavesRows() || interleaved() || rowLength % blockSize != 0 || rows * rowLength != size
+        if (tileKernel() == null || interleaved() || rowLength % blockSize != 0 || rows * rowLength != size
                 || rows % 4 != 0) {
             return this;
         }

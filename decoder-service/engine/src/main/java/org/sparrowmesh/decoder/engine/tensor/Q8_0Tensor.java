@@ -28,11 +28,6 @@ public final class Q8_0Tensor extends BlockTensor {
     }
 
     @Override
-    boolean interleavesRows() {
-        return true;
-    }
-
-    @Override
     BlockTensor interleavedView(MemorySegment interleavedData, int rowBlocks) {
         return new Q8_0Tensor(interleavedData, rowBlocks);
     }

@@ -100,7 +100,7 @@ class TileKernelsTest {
     @Test
     void interleavedRowsGiveTheSameValuesAndProductsBitForBit() {
         Random random = new Random(SEED + 3);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q8_0}) { // the type forMatmul interleaves
+        for (GgmlType type : TYPES) { // the types forMatmul interleaves
             for (int blocks : new int[] {1, 3, 64}) {
                 int n = blocks * 32;
                 int rows = 12;
