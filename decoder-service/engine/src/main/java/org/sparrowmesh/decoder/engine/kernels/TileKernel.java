@@ -22,9 +22,18 @@ public interface TileKernel {
     void rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x, int blocks, float[] out,
             int row);
 
-    /** Rows row…row+3 against in[e…e+3]: into out[e + i][row…row+3]. */
-    void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e, int blocks,
-            float[][] out, int row);
+    /** Rows row…row+3 against in[e…e + 4·groups), four entries at a time: into out[e + i][row…row+3]. */
+    void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e, int groups,
+            int blocks, float[][] out, int row);
+
+    /**
+     * How many groups of four entries a caller should hand one {@link #rows4x4} call: 1 where a
+     * block decodes into registers for each group anyway (Q8_0), more where the call decodes the
+     * rows once for all its groups (Q4_0). Bounded so the activations stay in L2.
+     */
+    default int groupsPerCall() {
+        return 1;
+    }
 
     /** Q8_0. Touch only when {@link KernelProvider#vectorEnabled()}. */
     TileKernel VECTOR_Q8_0 = new TileKernel() {
@@ -47,8 +56,10 @@ public interface TileKernel {
 
         @Override
         public void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e,
-                int blocks, float[][] out, int row) {
-            TileKernels.q8_0Rows4x4(data, rowAt, blockStride, rowStride, in, e, blocks, out, row);
+                int groups, int blocks, float[][] out, int row) {
+            for (int g = 0; g < groups; g++) {
+                TileKernels.q8_0Rows4x4(data, rowAt, blockStride, rowStride, in, e + 4 * g, blocks, out, row);
+            }
         }
     };
 
@@ -73,8 +84,13 @@ public interface TileKernel {
 
         @Override
         public void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e,
-                int blocks, float[][] out, int row) {
-            TileKernels.q4_0Rows4x4(data, rowAt, blockStride, rowStride, in, e, blocks, out, row);
+                int groups, int blocks, float[][] out, int row) {
+            TileKernels.q4_0Rows4x4(data, rowAt, blockStride, rowStride, in, e, groups, blocks, out, row);
+        }
+
+        @Override
+        public int groupsPerCall() {
+            return 4; // 16 entries: 360 KB of activations at TinyLlama's widest row (5632)
         }
     };
 }

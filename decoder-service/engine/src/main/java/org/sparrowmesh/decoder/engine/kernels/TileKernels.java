@@ -246,16 +246,16 @@ public final class TileKernels {
         return laneSum(lanes, 0, step);
     }
 
-    /** Decodes blocks [from, from + count) of the tile's four rows into scratch (row r at r · SPAN_VALUES). */
-    static void decodeQ4_0Rows4(MemorySegment data, long rowAt, long blockStride, long rowStride, int from, int count,
+    /** Decodes the first {@code count} blocks of the tile's four rows into scratch (row r at r · count · 32). */
+    static void decodeQ4_0Rows4(MemorySegment data, long rowAt, long blockStride, long rowStride, int count,
             float[] scratch) {
         int step = F.length();
         int perBlock = 16 / step; // vectors of nibble bytes per block (see above)
         for (int r = 0; r < 4; r++) {
-            int o = r * SPAN_VALUES;
+            int o = r * count * 32;
             for (int k = 0, steps = count * perBlock; k < steps; k++) {
                 int b = k / perBlock, j = (k - b * perBlock) * step;
-                long at = rowAt + (from + b) * blockStride + r * rowStride;
+                long at = rowAt + b * blockStride + r * rowStride;
                 float ds = Float.float16ToFloat(data.get(F16, at));
                 FloatVector d = FloatVector.broadcast(F, ds);
                 FloatVector m = FloatVector.broadcast(F, -8f * ds);
@@ -343,83 +343,93 @@ public final class TileKernels {
 
     // ---- shared ---------------------------------------------------------------------------------
 
-    /** Blocks decoded at a time by the 4 × 4 tile: 4 rows × 256 values of scratch, in L1. */
-    static final int SPAN_BLOCKS = 8;
-    static final int SPAN_VALUES = SPAN_BLOCKS * 32;
+    /** Per thread: the lanes of the accumulators on their way to {@link #laneSum}. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[16 * F.length()]);
 
-    /** Per thread: decoded weights of a span, then the lanes of the accumulators. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[4 * SPAN_VALUES]);
+    /** Per thread: a Q4_0 tile's four rows decoded to floats; grows to the widest row met (then stays). */
+    private static final ThreadLocal<float[]> DECODED = ThreadLocal.withInitial(() -> new float[4 * 2048]);
 
     /**
-     * Four Q4_0 rows against in[e…e+3]: each span of {@link #SPAN_BLOCKS} blocks of the four rows is
-     * decoded once into an L1 scratch ({@link #decodeQ4_0Rows4}), then a plain float 4 × 4 kernel with
-     * sixteen accumulator chains runs over it. Decoding apart keeps the FMA loop small enough
-     * for C2 to keep every vector in a register (one method doing both grew past its inlining
-     * budget and boxed vectors). The scratch holds exactly the {@code q·d} the direct kernels
+     * Four Q4_0 rows against in[e…e + 4·groups): the four rows are decoded whole to floats once
+     * ({@link #decodeQ4_0Rows4}), then each group of four entries runs a plain float 4 × 4 kernel
+     * with sixteen accumulator chains over them ({@link #floatRows4x4}). Decoding a nibble costs
+     * more than the FMAs of four entries, so a prompt chunk or a batch of samples decodes each
+     * block once per call rather than once per four entries. Decoding apart also keeps the FMA loop
+     * small enough for C2 to keep every vector in a register (one method doing both grew past its
+     * inlining budget and boxed vectors). The floats are exactly the {@code q·d} the direct kernels
      * multiply, so the sums are bit-identical to {@link #dotQ4_0}.
      */
     public static void q4_0Rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in,
-            int e, int blocks, float[][] out, int row) {
+            int e, int groups, int blocks, float[][] out, int row) {
+        int values = blocks * 32;
+        float[] w = DECODED.get();
+        if (w.length < 4 * values) {
+            w = new float[4 * values];
+            DECODED.set(w);
+        }
+        decodeQ4_0Rows4(data, rowAt, blockStride, rowStride, blocks, w);
+        for (int g = 0; g < groups; g++) {
+            floatRows4x4(w, values, in, e + 4 * g, out, row);
+        }
+    }
+
+    /** Four float rows (row r at w[r · values …]) against in[e…e+3]: into out[e + i][row…row+3]. */
+    private static void floatRows4x4(float[] w, int values, float[][] in, int e, float[][] out, int row) {
         float[] x0 = in[e], x1 = in[e + 1], x2 = in[e + 2], x3 = in[e + 3];
-        checkActivations(blocks * 32, x0, x1, x2, x3);
-        float[] w = SCRATCH.get();
+        checkActivations(values, x0, x1, x2, x3);
+        Objects.checkFromIndexSize(0, 4 * values, w.length);
         int step = F.length();
         // c<row><entry>: sixteen independent chains
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        for (int from = 0; from < blocks; from += SPAN_BLOCKS) {
-            int count = Math.min(SPAN_BLOCKS, blocks - from);
-            decodeQ4_0Rows4(data, rowAt, blockStride, rowStride, from, count, w);
-            int values = count * 32;
-            int xi = from * 32;
-            for (int j = 0; j < values; j += step) {
-                FloatVector w0 = FloatVector.fromArray(F, w, j);
-                FloatVector w1 = FloatVector.fromArray(F, w, SPAN_VALUES + j);
-                FloatVector w2 = FloatVector.fromArray(F, w, 2 * SPAN_VALUES + j);
-                FloatVector w3 = FloatVector.fromArray(F, w, 3 * SPAN_VALUES + j);
-                FloatVector v = FloatVector.fromArray(F, x0, xi + j);
-                c00 = w0.fma(v, c00);
-                c10 = w1.fma(v, c10);
-                c20 = w2.fma(v, c20);
-                c30 = w3.fma(v, c30);
-                v = FloatVector.fromArray(F, x1, xi + j);
-                c01 = w0.fma(v, c01);
-                c11 = w1.fma(v, c11);
-                c21 = w2.fma(v, c21);
-                c31 = w3.fma(v, c31);
-                v = FloatVector.fromArray(F, x2, xi + j);
-                c02 = w0.fma(v, c02);
-                c12 = w1.fma(v, c12);
-                c22 = w2.fma(v, c22);
-                c32 = w3.fma(v, c32);
-                v = FloatVector.fromArray(F, x3, xi + j);
-                c03 = w0.fma(v, c03);
-                c13 = w1.fma(v, c13);
-                c23 = w2.fma(v, c23);
-                c33 = w3.fma(v, c33);
-            }
+        for (int j = 0; j < values; j += step) {
+            FloatVector w0 = FloatVector.fromArray(F, w, j);
+            FloatVector w1 = FloatVector.fromArray(F, w, values + j);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * values + j);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * values + j);
+            FloatVector v = FloatVector.fromArray(F, x0, j);
+            c00 = w0.fma(v, c00);
+            c10 = w1.fma(v, c10);
+            c20 = w2.fma(v, c20);
+            c30 = w3.fma(v, c30);
+            v = FloatVector.fromArray(F, x1, j);
+            c01 = w0.fma(v, c01);
+            c11 = w1.fma(v, c11);
+            c21 = w2.fma(v, c21);
+            c31 = w3.fma(v, c31);
+            v = FloatVector.fromArray(F, x2, j);
+            c02 = w0.fma(v, c02);
+            c12 = w1.fma(v, c12);
+            c22 = w2.fma(v, c22);
+            c32 = w3.fma(v, c32);
+            v = FloatVector.fromArray(F, x3, j);
+            c03 = w0.fma(v, c03);
+            c13 = w1.fma(v, c13);
+            c23 = w2.fma(v, c23);
+            c33 = w3.fma(v, c33);
         }
         // lanes out through the scratch, summed in lane order (as VectorKernels.sum)
+        float[] lanes = SCRATCH.get();
         int n = step;
-        c00.intoArray(w, 0);
-        c10.intoArray(w, n);
-        c20.intoArray(w, 2 * n);
-        c30.intoArray(w, 3 * n);
-        c01.intoArray(w, 4 * n);
-        c11.intoArray(w, 5 * n);
-        c21.intoArray(w, 6 * n);
-        c31.intoArray(w, 7 * n);
-        c02.intoArray(w, 8 * n);
-        c12.intoArray(w, 9 * n);
-        c22.intoArray(w, 10 * n);
-        c32.intoArray(w, 11 * n);
-        c03.intoArray(w, 12 * n);
-        c13.intoArray(w, 13 * n);
-        c23.intoArray(w, 14 * n);
-        c33.intoArray(w, 15 * n);
-        storeSums(w, n, out, e, row);
+        c00.intoArray(lanes, 0);
+        c10.intoArray(lanes, n);
+        c20.intoArray(lanes, 2 * n);
+        c30.intoArray(lanes, 3 * n);
+        c01.intoArray(lanes, 4 * n);
+        c11.intoArray(lanes, 5 * n);
+        c21.intoArray(lanes, 6 * n);
+        c31.intoArray(lanes, 7 * n);
+        c02.intoArray(lanes, 8 * n);
+        c12.intoArray(lanes, 9 * n);
+        c22.intoArray(lanes, 10 * n);
+        c32.intoArray(lanes, 11 * n);
+        c03.intoArray(lanes, 12 * n);
+        c13.intoArray(lanes, 13 * n);
+        c23.intoArray(lanes, 14 * n);
+        c33.intoArray(lanes, 15 * n);
+        storeSums(lanes, n, out, e, row);
     }
 
     /** Four accumulators' lanes (row-major in w) summed in lane order into out[row…row+3]. */

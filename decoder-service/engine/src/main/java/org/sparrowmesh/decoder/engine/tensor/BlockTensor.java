@@ -159,10 +159,13 @@ abstract class BlockTensor extends FloatTensor {
         long stride = blockStride();
         long rowStride = rowStride(blocks);
         int e = 0;
-        for (; e + 4 <= batchSize; e += 4) {
+        int perCall = tiles.groupsPerCall();
+        while (e + 4 <= batchSize) {
+            int groups = Math.min(perCall, (batchSize - e) / 4);
             for (int r = from; r < to; r += 4) {
-                tiles.rows4x4(data, rowAt(r, blocks), stride, rowStride, in, e, blocks, out, r);
+                tiles.rows4x4(data, rowAt(r, blocks), stride, rowStride, in, e, groups, blocks, out, r);
             }
+            e += 4 * groups;
         }
         for (; e + 2 <= batchSize; e += 2) {
             float[] x0 = in[e], x1 = in[e + 1];

@@ -65,7 +65,7 @@ class TileKernelsTest {
                 int rows = 5; // rows 1..4 as the tile: not the first row, so the row stride matters
                 MemorySegment data = MemorySegment.ofArray(Quantizer.quantize(type, gaussian(random, rows * n)));
                 long rowBytes = (long) blocks * size;
-                float[][] in = new float[6][];
+                float[][] in = new float[10][];
                 for (int e = 0; e < in.length; e++) {
                     in[e] = gaussian(random, n);
                 }
@@ -81,8 +81,8 @@ class TileKernelsTest {
                 assertThat(pairA[2]).as("%s 1×2 first, %d blocks", type, blocks).isEqualTo(expected[4][2]);
                 assertThat(pairB[2]).as("%s 1×2 second, %d blocks", type, blocks).isEqualTo(expected[5][2]);
                 float[][] out = new float[in.length][rows];
-                tiles.rows4x4(data, rowBytes, size, rowBytes, in, 2, blocks, out, 1);
-                for (int e = 2; e < 6; e++) {
+                tiles.rows4x4(data, rowBytes, size, rowBytes, in, 2, 2, blocks, out, 1); // entries 2…9: two groups
+                for (int e = 2; e < 10; e++) {
                     for (int r = 1; r < 5; r++) {
                         assertThat(out[e][r]).as("%s 4×4 entry %d row %d, %d blocks", type, e, r, blocks)
                                 .isEqualTo(expected[e][r]);
@@ -123,7 +123,7 @@ class TileKernelsTest {
                     scalar += stored.getFloat(5L * n + i) * x[i];
                 }
                 assertThat(interleaved.dot(5L * n, x, 0, 2 * n)).as("%s rows 5 and 6", type).isEqualTo(scalar);
-                for (int batch : new int[] {1, 2, 3, 4, 5, 9}) {
+                for (int batch : new int[] {1, 2, 3, 4, 5, 9, 21}) {
                     float[][] in = new float[batch][];
                     for (int b = 0; b < batch; b++) {
                         in[b] = gaussian(random, n);
@@ -159,7 +159,7 @@ class TileKernelsTest {
         for (GgmlType type : TYPES) {
             for (int rows : new int[] {1, 4, 7, 13}) {
                 FloatTensor view = FloatTensor.of(type, MemorySegment.ofArray(Quantizer.quantize(type, gaussian(random, rows * n))));
-                for (int batch : new int[] {1, 3, 4, 5, 9}) {
+                for (int batch : new int[] {1, 3, 4, 5, 9, 21}) {
                     float[][] in = new float[batch][];
                     for (int b = 0; b < batch; b++) {
                         in[b] = gaussian(random, n + 7); // longer than a row, as the pass's scratch rows are
