@@ -18,6 +18,10 @@ public interface TileKernel {
     void row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks, float[] out0,
             float[] out1, int row);
 
+    /** Rows row…row+3 against x0 and x1: into out0[row…row+3], out1[row…row+3]. */
+    void rows4x2(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x0, float[] x1, int blocks,
+            float[] out0, float[] out1, int row);
+
     /** Rows row…row+3 against x: into out[row…row+3]. */
     void rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x, int blocks, float[] out,
             int row);
@@ -29,9 +33,20 @@ public interface TileKernel {
     /**
      * How many groups of four entries a caller should hand one {@link #rows4x4} call: 1 where a
      * block decodes into registers for each group anyway (Q8_0), more where the call decodes the
-     * rows once for all its groups (Q4_0). Bounded so the activations stay in L2.
+     * rows once for all its groups (Q4_0). Bounded so the activations stay in L2. (Q8_0 decoded
+     * once to floats for four groups measured slower than its register tile: n = 8 62.7 → 48.5
+     * tokens/s, n = 16 74.2 → 67.6.)
      */
     default int groupsPerCall() {
+        return 1;
+    }
+
+    /**
+     * The fewest groups of four entries worth a {@link #rows4x4} call; fewer entries go in pairs
+     * ({@link #rows4x2}). 2 for Q4_0, whose 4 × 4 tile decodes to floats first: with one group that
+     * decode is not shared, and four sequences ran slower than two (38.1 against 48.4 tokens/s).
+     */
+    default int fewestGroups() {
         return 1;
     }
 
@@ -46,6 +61,12 @@ public interface TileKernel {
         public void row1x2(MemorySegment data, long rowAt, long blockStride, float[] x0, float[] x1, int blocks,
                 float[] out0, float[] out1, int row) {
             TileKernels.q8_0Row1x2(data, rowAt, blockStride, x0, x1, blocks, out0, out1, row);
+        }
+
+        @Override
+        public void rows4x2(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x0, float[] x1,
+                int blocks, float[] out0, float[] out1, int row) {
+            TileKernels.q8_0Rows4x2(data, rowAt, blockStride, rowStride, x0, x1, blocks, out0, out1, row);
         }
 
         @Override
@@ -77,6 +98,12 @@ public interface TileKernel {
         }
 
         @Override
+        public void rows4x2(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x0, float[] x1,
+                int blocks, float[] out0, float[] out1, int row) {
+            TileKernels.q4_0Rows4x2(data, rowAt, blockStride, rowStride, x0, x1, blocks, out0, out1, row);
+        }
+
+        @Override
         public void rows4x1(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x, int blocks,
                 float[] out, int row) {
             TileKernels.q4_0Rows4x1(data, rowAt, blockStride, rowStride, x, blocks, out, row);
@@ -89,8 +116,13 @@ public interface TileKernel {
         }
 
         @Override
+        public int fewestGroups() {
+            return 2;
+        }
+
+        @Override
         public int groupsPerCall() {
-            return 4; // 16 entries: 360 KB of activations at TinyLlama's widest row (5632)
+            return 8; // 32 entries: 720 KB of activations at TinyLlama's widest row (5632), within a 1 MiB L2
         }
     };
 }

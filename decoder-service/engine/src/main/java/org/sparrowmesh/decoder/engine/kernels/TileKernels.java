@@ -178,6 +178,55 @@ public final class TileKernels {
     }
 
     /**
+     * Four Q8_0 rows against two activation rows: out0[row…row+3], out1[row…row+3]. Eight
+     * independent FMA chains over one stream when the rows are interleaved (two sequences decoding:
+     * one row against two, {@link #q8_0Row1x2}, has two chains and ran slower than one sequence).
+     */
+    public static void q8_0Rows4x2(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x0,
+            float[] x1, int blocks, float[] out0, float[] out1, int row) {
+        Objects.checkFromIndexSize(0, blocks * 32, x0.length);
+        Objects.checkFromIndexSize(0, blocks * 32, x1.length);
+        int step = F.length();
+        // c<row>: against x0, e<row>: against x1
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0;
+        for (int b = 0; b < blocks; b++) {
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a3)));
+            int xi = b * 32;
+            for (int j = 0; j < 32; j += step) {
+                FloatVector v = FloatVector.fromArray(F, x0, xi + j), u = FloatVector.fromArray(F, x1, xi + j);
+                FloatVector w = ((FloatVector) ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d0);
+                c0 = w.fma(v, c0);
+                e0 = w.fma(u, e0);
+                w = ((FloatVector) ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d1);
+                c1 = w.fma(v, c1);
+                e1 = w.fma(u, e1);
+                w = ((FloatVector) ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d2);
+                c2 = w.fma(v, c2);
+                e2 = w.fma(u, e2);
+                w = ((FloatVector) ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d3);
+                c3 = w.fma(v, c3);
+                e3 = w.fma(u, e3);
+            }
+        }
+        float[] lanes = SCRATCH.get();
+        c0.intoArray(lanes, 0);
+        c1.intoArray(lanes, step);
+        c2.intoArray(lanes, 2 * step);
+        c3.intoArray(lanes, 3 * step);
+        e0.intoArray(lanes, 4 * step);
+        e1.intoArray(lanes, 5 * step);
+        e2.intoArray(lanes, 6 * step);
+        e3.intoArray(lanes, 7 * step);
+        storeSums(lanes, step, out0, row);
+        storeSums(lanes, 4 * step, step, out1, row);
+    }
+
+    /**
      * Four Q8_0 rows against one activation row x: out[row…row+3]. Four independent FMA chains,
      * where one row alone waits on the FMA latency twice per block; worth it only when the four
      * rows are one stream in memory (interleaved at load): read as four strided streams from DRAM
@@ -299,6 +348,69 @@ public final class TileKernels {
     }
 
     /**
+     * Four Q4_0 rows against two activation rows: out0[row…row+3], out1[row…row+3], eight FMA
+     * chains (see {@link #q8_0Rows4x2}).
+     */
+    public static void q4_0Rows4x2(MemorySegment data, long rowAt, long blockStride, long rowStride, float[] x0,
+            float[] x1, int blocks, float[] out0, float[] out1, int row) {
+        Objects.checkFromIndexSize(0, blocks * 32, x0.length);
+        Objects.checkFromIndexSize(0, blocks * 32, x1.length);
+        int step = F.length();
+        int perBlock = 16 / step; // vectors of nibble bytes per block (see above)
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+        FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0;
+        for (int k = 0, steps = blocks * perBlock; k < steps; k++) {
+            int b = k / perBlock, j = (k - b * perBlock) * step;
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
+            int xi = b * 32;
+            FloatVector vlo = FloatVector.fromArray(F, x0, xi + j), vhi = FloatVector.fromArray(F, x0, xi + 16 + j);
+            FloatVector ulo = FloatVector.fromArray(F, x1, xi + j), uhi = FloatVector.fromArray(F, x1, xi + 16 + j);
+            float s = Float.float16ToFloat(data.get(F16, a0));
+            FloatVector d = FloatVector.broadcast(F, s), m = FloatVector.broadcast(F, -8f * s);
+            IntVector q = (IntVector) ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            FloatVector lo = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0)).fma(d, m);
+            FloatVector hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(d, m);
+            c0 = hi.fma(vhi, lo.fma(vlo, c0));
+            e0 = hi.fma(uhi, lo.fma(ulo, e0));
+            s = Float.float16ToFloat(data.get(F16, a1));
+            d = FloatVector.broadcast(F, s);
+            m = FloatVector.broadcast(F, -8f * s);
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            lo = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0)).fma(d, m);
+            hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(d, m);
+            c1 = hi.fma(vhi, lo.fma(vlo, c1));
+            e1 = hi.fma(uhi, lo.fma(ulo, e1));
+            s = Float.float16ToFloat(data.get(F16, a2));
+            d = FloatVector.broadcast(F, s);
+            m = FloatVector.broadcast(F, -8f * s);
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            lo = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0)).fma(d, m);
+            hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(d, m);
+            c2 = hi.fma(vhi, lo.fma(vlo, c2));
+            e2 = hi.fma(uhi, lo.fma(ulo, e2));
+            s = Float.float16ToFloat(data.get(F16, a3));
+            d = FloatVector.broadcast(F, s);
+            m = FloatVector.broadcast(F, -8f * s);
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            lo = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0)).fma(d, m);
+            hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(d, m);
+            c3 = hi.fma(vhi, lo.fma(vlo, c3));
+            e3 = hi.fma(uhi, lo.fma(ulo, e3));
+        }
+        float[] lanes = SCRATCH.get();
+        c0.intoArray(lanes, 0);
+        c1.intoArray(lanes, step);
+        c2.intoArray(lanes, 2 * step);
+        c3.intoArray(lanes, 3 * step);
+        e0.intoArray(lanes, 4 * step);
+        e1.intoArray(lanes, 5 * step);
+        e2.intoArray(lanes, 6 * step);
+        e3.intoArray(lanes, 7 * step);
+        storeSums(lanes, step, out0, row);
+        storeSums(lanes, 4 * step, step, out1, row);
+    }
+
+    /**
      * Four Q4_0 rows against one activation row x: out[row…row+3], four independent FMA chains
      * (see {@link #q8_0Rows4x1}). The block's two activation vectors are loaded once for the four rows.
      */
@@ -362,15 +474,21 @@ public final class TileKernels {
     public static void q4_0Rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in,
             int e, int groups, int blocks, float[][] out, int row) {
         int values = blocks * 32;
+        float[] w = decodedRows(values);
+        decodeQ4_0Rows4(data, rowAt, blockStride, rowStride, blocks, w);
+        for (int g = 0; g < groups; g++) {
+            floatRows4x4(w, values, in, e + 4 * g, out, row);
+        }
+    }
+
+    /** This thread's scratch for four decoded rows of {@code values} each. */
+    private static float[] decodedRows(int values) {
         float[] w = DECODED.get();
         if (w.length < 4 * values) {
             w = new float[4 * values];
             DECODED.set(w);
         }
-        decodeQ4_0Rows4(data, rowAt, blockStride, rowStride, blocks, w);
-        for (int g = 0; g < groups; g++) {
-            floatRows4x4(w, values, in, e + 4 * g, out, row);
-        }
+        return w;
     }
 
     /** Four float rows (row r at w[r · values …]) against in[e…e+3]: into out[e + i][row…row+3]. */
@@ -434,8 +552,13 @@ public final class TileKernels {
 
     /** Four accumulators' lanes (row-major in w) summed in lane order into out[row…row+3]. */
     private static void storeSums(float[] w, int n, float[] out, int row) {
+        storeSums(w, 0, n, out, row);
+    }
+
+    /** As {@link #storeSums(float[], int, float[], int)}, the four accumulators' lanes from w[from…]. */
+    private static void storeSums(float[] w, int from, int n, float[] out, int row) {
         for (int r = 0; r < 4; r++) {
-            out[row + r] = laneSum(w, r * n, n);
+            out[row + r] = laneSum(w, from + r * n, n);
         }
     }
 

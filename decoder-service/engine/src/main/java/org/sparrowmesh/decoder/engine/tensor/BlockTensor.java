@@ -160,7 +160,7 @@ abstract class BlockTensor extends FloatTensor {
         long rowStride = rowStride(blocks);
         int e = 0;
         int perCall = tiles.groupsPerCall();
-        while (e + 4 <= batchSize) {
+        while ((batchSize - e) / 4 >= tiles.fewestGroups()) {
             int groups = Math.min(perCall, (batchSize - e) / 4);
             for (int r = from; r < to; r += 4) {
                 tiles.rows4x4(data, rowAt(r, blocks), stride, rowStride, in, e, groups, blocks, out, r);
@@ -170,8 +170,14 @@ abstract class BlockTensor extends FloatTensor {
         for (; e + 2 <= batchSize; e += 2) {
             float[] x0 = in[e], x1 = in[e + 1];
             float[] o0 = out[e], o1 = out[e + 1];
-            for (int r = from; r < to; r++) {
-                tiles.row1x2(data, rowAt(r, blocks), stride, x0, x1, blocks, o0, o1, r);
+            if (interleaved()) {
+                for (int r = from; r < to; r += 4) {
+                    tiles.rows4x2(data, rowAt(r, blocks), stride, rowStride, x0, x1, blocks, o0, o1, r);
+                }
+            } else {
+                for (int r = from; r < to; r++) {
+                    tiles.row1x2(data, rowAt(r, blocks), stride, x0, x1, blocks, o0, o1, r);
+                }
             }
         }
         for (; e < batchSize; e++) {

@@ -88,6 +88,13 @@ class TileKernelsTest {
                                 .isEqualTo(expected[e][r]);
                     }
                 }
+                float[] quadA = new float[rows];
+                float[] quadB = new float[rows];
+                tiles.rows4x2(data, rowBytes, size, rowBytes, in[6], in[7], blocks, quadA, quadB, 1);
+                for (int r = 1; r < 5; r++) {
+                    assertThat(quadA[r]).as("%s 4×2 first, row %d, %d blocks", type, r, blocks).isEqualTo(expected[6][r]);
+                    assertThat(quadB[r]).as("%s 4×2 second, row %d, %d blocks", type, r, blocks).isEqualTo(expected[7][r]);
+                }
                 float[] column = new float[rows];
                 tiles.rows4x1(data, rowBytes, size, rowBytes, in[3], blocks, column, 1);
                 for (int r = 1; r < 5; r++) {
