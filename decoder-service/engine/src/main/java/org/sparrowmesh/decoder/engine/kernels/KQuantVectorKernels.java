@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -167,9 +168,10 @@ public final class KQuantVectorKernels {
                 long qs = at + 16 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
-                    FloatVector w1 = floats(q.and((byte) 0x0F)).mul(d1).sub(m1);
-                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2);
+                    // nibbles split on ints: x86 has no byte shift (see TileKernels' Q4_0 section)
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(B, data, qs + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w1 = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0)).mul(d1).sub(m1);
+                    FloatVector w2 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).mul(d2).sub(m2);
                     even = w1.fma(FloatVector.fromArray(F, x, xi + l), even);
                     odd = w2.fma(FloatVector.fromArray(F, x, xi + 32 + l), odd);
                 }
@@ -199,9 +201,10 @@ public final class KQuantVectorKernels {
                 long qs = at + 16 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
-                    FloatVector w1 = floats(q.and((byte) 0x0F)).mul(d1).sub(m1);
-                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2);
+                    // nibbles split on ints: x86 has no byte shift (see TileKernels' Q4_0 section)
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(B, data, qs + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w1 = ((FloatVector) q.and(0x0F).convert(VectorOperators.I2F, 0)).mul(d1).sub(m1);
+                    FloatVector w2 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).mul(d2).sub(m2);
                     int i1 = xi + l;
                     int i2 = xi + 32 + l;
                     e0 = w1.fma(FloatVector.fromArray(F, x0, i1), e0);
