@@ -38,7 +38,8 @@ public final class KQuantVectorKernels {
     }
 
     // ---- Q6_K: 128 bytes ql, 64 bytes qh, 16 int8 scales, f16 d (210 bytes) --------------------
-    // Of the four values a (ql, qh) position yields, the first and third go into one accumulator,
+    // The bytes are widened to ints before the bit fields are taken apart (x86 has no byte shift;
+    // see TileKernels' Q4_0 section). Of the four values a (ql, qh) position yields, the first and third go into one accumulator,
     // the second and fourth into the other. A value is its ql nibble | its two qh bits << 4, − 32,
     // written out at each use: a helper taking and returning vectors is not always inlined into
     // these large methods (C2 refuses a callee already compiled bigger than InlineSmallCode, which
@@ -58,19 +59,19 @@ public final class KQuantVectorKernels {
                 int xi = xOffset + b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
                     int s = 8 * (l / 16);
-                    ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
-                    ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    FloatVector w0 = ((FloatVector) lo.and((byte) 0x0F).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> s));
-                    FloatVector w1 = ((FloatVector) hi.and((byte) 0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0))
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
                             .mul(d * (byte) (sc >>> (s + 16)));
-                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0))
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
                             .mul(d * (byte) (sc >>> (s + 32)));
-                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0))
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
                             .mul(d * (byte) (sc >>> (s + 48)));
                     even = w0.fma(FloatVector.fromArray(F, x, xi + l), even);
                     odd = w1.fma(FloatVector.fromArray(F, x, xi + l + 32), odd);
@@ -100,19 +101,19 @@ public final class KQuantVectorKernels {
                 int xi = xOffset + b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
                     int s = 8 * (l / 16);
-                    ByteVector lo = ByteVector.fromMemorySegment(B, data, ql + l, LE);
-                    ByteVector hi = ByteVector.fromMemorySegment(B, data, ql + l + 32, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    FloatVector w0 = ((FloatVector) lo.and((byte) 0x0F).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> s));
-                    FloatVector w1 = ((FloatVector) hi.and((byte) 0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0))
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
                             .mul(d * (byte) (sc >>> (s + 16)));
-                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0))
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
                             .mul(d * (byte) (sc >>> (s + 32)));
-                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32)
-                            .convertShape(VectorOperators.B2F, F, 0))
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
                             .mul(d * (byte) (sc >>> (s + 48)));
                     int i0 = xi + l;
                     e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
