@@ -248,10 +248,13 @@ public final class KQuantVectorKernels {
                 long qs = at + 48 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, at + 16 + l, LE);
-                    FloatVector w1 = floats(q.and((byte) 0x0F).or(fifth(h, s1))).mul(d1).sub(m1);
-                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4).or(fifth(h, s2))).mul(d2).sub(m2);
+                    // on ints, written out (see the Q6_K and Q4_K notes): value = nibble | bit s of qh << 4
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(B, data, qs + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, at + 16 + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w1 = ((FloatVector) q.and(0x0F).or(h.lanewise(VectorOperators.LSHR, s1).and(1).lanewise(VectorOperators.LSHL, 4))
+                            .convert(VectorOperators.I2F, 0)).mul(d1).sub(m1);
+                    FloatVector w2 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, s2).and(1).lanewise(VectorOperators.LSHL, 4))
+                            .convert(VectorOperators.I2F, 0)).mul(d2).sub(m2);
                     even = w1.fma(FloatVector.fromArray(F, x, xi + l), even);
                     odd = w2.fma(FloatVector.fromArray(F, x, xi + 32 + l), odd);
                 }
@@ -283,10 +286,13 @@ public final class KQuantVectorKernels {
                 long qs = at + 48 + 32 * g;
                 int xi = xOffset + b * 256 + 64 * g;
                 for (int l = 0; l < 32; l += step) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, data, qs + l, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, data, at + 16 + l, LE);
-                    FloatVector w1 = floats(q.and((byte) 0x0F).or(fifth(h, s1))).mul(d1).sub(m1);
-                    FloatVector w2 = floats(q.lanewise(VectorOperators.LSHR, 4).or(fifth(h, s2))).mul(d2).sub(m2);
+                    // on ints, written out (see the Q6_K and Q4_K notes): value = nibble | bit s of qh << 4
+                    IntVector q = (IntVector) ByteVector.fromMemorySegment(B, data, qs + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, at + 16 + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w1 = ((FloatVector) q.and(0x0F).or(h.lanewise(VectorOperators.LSHR, s1).and(1).lanewise(VectorOperators.LSHL, 4))
+                            .convert(VectorOperators.I2F, 0)).mul(d1).sub(m1);
+                    FloatVector w2 = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, s2).and(1).lanewise(VectorOperators.LSHL, 4))
+                            .convert(VectorOperators.I2F, 0)).mul(d2).sub(m2);
                     int i1 = xi + l;
                     int i2 = xi + 32 + l;
                     e0 = w1.fma(FloatVector.fromArray(F, x0, i1), e0);
@@ -307,16 +313,6 @@ public final class KQuantVectorKernels {
         e2.add(o2).intoArray(lanes, 2 * n);
         e3.add(o3).intoArray(lanes, 3 * n);
         VectorKernels.laneSums4(lanes, out);
-    }
-
-    /** Bit {@code s} of each qh byte moved to bit 4: the fifth bit of a Q5_K value of sub-block s. */
-    private static ByteVector fifth(ByteVector h, int s) {
-        return h.lanewise(VectorOperators.LSHR, s).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-    }
-
-    /** Non-negative byte lanes as floats. */
-    private static FloatVector floats(ByteVector q) {
-        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
     }
 
     /**
