@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The register-tiled matrix product of one block-quantized weight type ({@link TileKernels}):
- * four rows against four activation rows, four rows against one, and one row against two or one
- * for the leftovers. Every shape adds in the same order per (row, activation) pair, so results
+ * four rows against four activation rows (several groups of four per call), four rows against two
+ * or one, and one row against two or one for the leftovers of rows stored as in GGUF. Every shape adds in the same order per (row, activation) pair, so results
  * never depend on the batch a sequence is in. A row's first block is at byte {@code rowAt}, its
  * blocks {@code blockStride} bytes apart, a tile's rows {@code rowStride} bytes apart.
  */

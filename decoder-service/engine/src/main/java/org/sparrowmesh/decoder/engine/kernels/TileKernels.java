@@ -19,19 +19,22 @@ import jdk.incubator.vector.VectorSpecies;
  * Register-tiled matrix products for Q8_0 and Q4_0 weights on the Vector API: a tile is four
  * weight rows against four activation rows, so each weight block is decoded once for every
  * activation row of the tile and each activation vector is loaded once for four weight rows;
- * leftover activation rows (one sequence decoding) go one weight row at a time.
+ * leftover activation rows go four weight rows against two or one when the rows are interleaved
+ * at load ({@code rows4x2}, {@code rows4x1}), else one weight row against two or one.
  *
  * <p>Why tiles. Decoding a quantized block to floats (byte → float, scale) costs three times an
  * FMA; with one sequence every weight pays it once and nothing can be shared, but with four
  * sequences a 4 × 4 tile decodes a block once for four FMAs and has sixteen independent
  * accumulator chains (batched decode, prompt chunks). Measured on one thread, 5632 × 2048
  * (AVX-512, CPU time): eight sequences 4.6 → 1.8–2.7 ms. Four (or two) rows against one sequence
- * were faster with the matrix in L3 but, streaming from DRAM, decode ran at half the speed of one
- * row at a time (11.6 against 21 tokens/s end to end): leftovers take the 1 × 1 form.
+ * were faster with the matrix in L3 but, streaming four strided rows from DRAM, decode ran at half
+ * the speed of one row at a time (11.6 against 21 tokens/s end to end); interleaving the rows at
+ * load makes the four rows one stream, and then the 4 × 1 and 4 × 2 forms win.
  *
  * <p>Two shapes of the 4 × 4 tile: Q8_0 keeps everything in registers in one method; Q4_0's
  * nibble decode makes that method too large for C2, which then boxes vectors (10× slower,
- * allocating), so Q4_0 decodes a span of blocks into an L1 scratch first ({@link #q4_0Rows4x4}).
+ * allocating), so Q4_0 decodes its four rows to floats first, once for several groups of four
+ * activation rows ({@link #q4_0Rows4x4}).
  *
  * <p>Every (row, activation) pair adds in exactly the same order in every tile shape and in
  * {@link #dotQ8_0}/{@link #dotQ4_0} — per block, per vector: {@code acc = fma(q·d, x, acc)},

@@ -117,9 +117,10 @@ abstract class BlockTensor extends FloatTensor {
     }
 
     /**
-     * With a {@link #tileKernel()}: the rows go four at a time against four entries at a time
-     * (each decoded weight block used for four entries, each activation load for four rows), leftover
-     * entries in pairs, then one at a time — four rows against it when the rows are interleaved.
+     * With a {@link #tileKernel()}: the rows go four at a time against groups of four entries
+     * (each decoded weight block used for four entries or more, each activation load for four rows),
+     * leftover entries in pairs, then one at a time — four rows against them when the rows are
+     * interleaved, one row otherwise.
      * The rows go in blocks of about {@link #ROW_BLOCK_BYTES}: each block is read from memory once
      * and serves every entry from cache. Bit-identical to {@link #dot} per entry either way.
      */
@@ -160,7 +161,8 @@ abstract class BlockTensor extends FloatTensor {
         long rowStride = rowStride(blocks);
         int e = 0;
         int perCall = tiles.groupsPerCall();
-        while ((batchSize - e) / 4 >= tiles.fewestGroups()) {
+        int fewest = tiles.fewestGroups();
+        while ((batchSize - e) / 4 >= fewest) {
             int groups = Math.min(perCall, (batchSize - e) / 4);
             for (int r = from; r < to; r += 4) {
                 tiles.rows4x4(data, rowAt(r, blocks), stride, rowStride, in, e, groups, blocks, out, r);
