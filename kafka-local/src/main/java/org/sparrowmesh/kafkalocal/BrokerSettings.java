@@ -133,11 +133,25 @@ public record BrokerSettings(
         }
     }
 
+    /** Ports this JVM has handed out: the OS may offer a port again once its probe socket closed. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A loopback port free right now and not handed out before by this JVM. Without the second
+     * condition two calls in a row can return the same port (seen in CI: "port and controller port
+     * must differ, both are 35217").
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on loopback", e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port on loopback", e);
+            }
         }
+        throw new IllegalStateException("no loopback port free that this JVM has not handed out already");
     }
 }
