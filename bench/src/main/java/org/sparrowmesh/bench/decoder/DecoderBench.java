@@ -12,10 +12,10 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.sparrowmesh.decoder.engine.gguf.GGUFFile;
-import org.sparrowmesh.decoder.engine.gguf.GgmlType;
 import org.sparrowmesh.decoder.engine.gguf.ModelShape;
 import org.sparrowmesh.decoder.engine.gguf.RandomModel;
 import org.sparrowmesh.decoder.engine.gguf.TensorInfo;
+import org.sparrowmesh.decoder.engine.gguf.WeightMix;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
 import org.sparrowmesh.decoder.engine.kernels.WorkerPool;
 import org.sparrowmesh.decoder.engine.model.ForwardBatch;
@@ -38,9 +38,9 @@ import picocli.CommandLine.Option;
 public final class DecoderBench implements Callable<Integer> {
 
     /** llama.cpp b4747 with 2 threads on this machine kind (testdata/llama/bench.md, run A). */
-    private static final Map<GgmlType, double[]> LLAMA_CPP = Map.of(
-            GgmlType.Q8_0, new double[] {80.31, 21.04},
-            GgmlType.Q4_0, new double[] {104.62, 40.42});
+    private static final Map<String, double[]> LLAMA_CPP = Map.of(
+            "Q8_0", new double[] {80.31, 21.04},
+            "Q4_0", new double[] {104.62, 40.42});
 
     @Option(names = "--cache", defaultValue = ".mesh/bench-models", description = "Folder of the generated models (default ${DEFAULT-VALUE}).")
     Path cache;
@@ -48,8 +48,12 @@ public final class DecoderBench implements Callable<Integer> {
     @Option(names = "--vocab", required = true, description = "A GGUF whose 32000-token vocabulary the models copy (ggml-vocab-llama-spm.gguf).")
     Path vocabulary;
 
-    @Option(names = "--types", split = ",", defaultValue = "Q8_0,Q4_0", description = "Weight types (default ${DEFAULT-VALUE}).")
-    List<GgmlType> types;
+    @Option(names = "--types", split = ",", defaultValue = "Q8_0,Q4_0", converter = MixConverter.class,
+            description = "Weight types, as llama-quantize mixes them: Q8_0, Q4_0, Q4_K_M, Q5_K_M, … (default ${DEFAULT-VALUE}).")
+    List<WeightMix> types;
+
+    @Option(names = "--pure", description = "Every matrix in the named base type, output included (llama-quantize --pure).")
+    boolean pure;
 
     @Option(names = "--runs", defaultValue = "3", description = "Timed runs per measurement, after one warm-up (default ${DEFAULT-VALUE}).")
     int runs;
@@ -87,8 +91,8 @@ public final class DecoderBench implements Callable<Integer> {
             double bandwidth = MemoryBandwidth.readBytesPerSecond(pool, 1L << 30, 5);
             log("kernels: %s; threads: %d; memory read bandwidth: %.2f GB/s", KernelProvider.description(),
                     pool.parallelism(), bandwidth / 1e9);
-            for (GgmlType type : types) {
-                results.add(measure(type, pool, bandwidth));
+            for (WeightMix type : types) {
+                results.add(measure(pure ? WeightMix.pure(type.base()) : type, pool, bandwidth));
             }
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("kernels", KernelProvider.description());
@@ -102,14 +106,16 @@ public final class DecoderBench implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> measure(GgmlType type, WorkerPool pool, double bandwidth) throws Exception {
-        Path file = cache.resolve("tinyllama-random-" + type.name().toLowerCase() + ".gguf");
-        if (!Files.exists(file)) {
+    private Map<String, Object> measure(WeightMix type, WorkerPool pool, double bandwidth) throws Exception {
+        String name = type.name() + (pure ? "-pure" : "");
+        Path file = cache.resolve("tinyllama-random-" + name.toLowerCase(java.util.Locale.ROOT) + ".gguf");
+        RandomModel randomModel = new RandomModel(ModelShape.tinyLlama1B(), type, 1, false);
+        if (!Files.exists(file) || !hasTheTypesOf(randomModel, file)) {
             log("writing %s (once) …", file);
             long start = System.nanoTime();
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
-            new RandomModel(ModelShape.tinyLlama1B(), type, 1, false).write(partial, vocabulary);
-            Files.move(partial, file);
+            randomModel.write(partial, vocabulary);
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             log("wrote %s in %.0f s", file, (System.nanoTime() - start) / 1e9);
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -166,9 +172,9 @@ public final class DecoderBench implements Callable<Integer> {
                 double limit = bandwidth / weightBytesPerToken;
                 // the fractions are of single-sequence decode: only printed when n = 1 was measured
                 Double single = decode.containsKey(1) ? decode.get(1).median() : null;
-                double[] reference = LLAMA_CPP.get(type);
+                double[] reference = pure ? null : LLAMA_CPP.get(type.name());
                 log("");
-                log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s; %s KV cache, decode after %d tokens)", type,
+                log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s; %s KV cache, decode after %d tokens)", name,
                         weightBytesPerToken / 1048576.0, limit, precision.name().toLowerCase(java.util.Locale.ROOT), decodeAfter);
                 log("  prefill %d tokens:           %s tokens/s%s", promptTokens, prefillStats,
                         reference == null ? "" : String.format("   (llama.cpp: %.1f)", reference[0]));
@@ -184,7 +190,7 @@ public final class DecoderBench implements Callable<Integer> {
                     log("  8 samples / 1 sample = %.1f×", decode.get(8).median() / single);
                 }
 
-                result.put("type", type.name());
+                result.put("type", name);
                 result.put("kv_type", precision.name().toLowerCase(java.util.Locale.ROOT));
                 result.put("decode_after_tokens", decodeAfter);
                 result.put("weight_bytes_per_token", weightBytesPerToken);
@@ -200,6 +206,25 @@ public final class DecoderBench implements Callable<Integer> {
             }
         }
         return result;
+    }
+
+    /**
+     * Whether a cached model was written with the types {@code random} gives each matrix: a model
+     * cached before the mixes followed llama-quantize (a Q4_0 output.weight) is written again.
+     */
+    private static boolean hasTheTypesOf(RandomModel random, Path file) throws java.io.IOException {
+        try (GGUFFile gguf = GGUFFile.open(file)) {
+            return gguf.tensors().values().stream().filter(t -> t.dimensions().length == 2)
+                    .allMatch(t -> t.type() == random.typeOf(t.name(), t.dimensions()[0]));
+        }
+    }
+
+    /** {@code --types} names: {@link WeightMix#named}. */
+    static final class MixConverter implements CommandLine.ITypeConverter<WeightMix> {
+        @Override
+        public WeightMix convert(String value) {
+            return WeightMix.named(value);
+        }
     }
 
     /** Every matrix is read whole per decode step, except the token embedding (one row). */

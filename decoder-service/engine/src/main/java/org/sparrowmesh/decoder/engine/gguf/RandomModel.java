@@ -8,12 +8,12 @@ import java.util.SplittableRandom;
 
 /**
  * A llama-architecture GGUF with random weights, for tests and benchmarks of any shape: matrices
- * drawn from N(0, 0.02²) and quantized to the weight type (as ggml's reference quantizers would),
- * norm weights 1 (F32), tokenizer and vocabulary copied from another GGUF.
+ * drawn from N(0, 0.02²) and quantized to the types of a {@link WeightMix} (as ggml's reference
+ * quantizers would), norm weights 1 (F32), tokenizer and vocabulary copied from another GGUF.
  *
  * <pre>{@code
  * try (GGUFFile vocab = GGUFFile.open(stories260K)) {
- *     new RandomModel(ModelShape.tinyLlama1B(), GgmlType.Q4_0, 42, false).write(target, vocab);
+ *     new RandomModel(ModelShape.tinyLlama1B(), WeightMix.named("Q4_K_M"), 42, false).write(target, vocab);
  * }
  * }</pre>
  *
@@ -23,22 +23,28 @@ import java.util.SplittableRandom;
  * model takes tens of seconds, nearly all in quantizing (K types most).
  *
  * @param shape       the hyper-parameters
- * @param weightType  type of the matrices (any supported type)
+ * @param weights     the type of each matrix
  * @param seed        the random seed
  * @param tiedOutput  whether the output projection reuses {@code token_embd.weight} (no {@code output.weight})
  */
-public record RandomModel(ModelShape shape, GgmlType weightType, long seed, boolean tiedOutput) {
+public record RandomModel(ModelShape shape, WeightMix weights, long seed, boolean tiedOutput) {
 
     /** Standard deviation of the random weights, as in GPT-2 style initialisation. */
     public static final float WEIGHT_STD = 0.02f;
 
     public RandomModel {
         Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(weightType, "weightType");
-        if (!weightType.supported()) {
-            throw new IllegalArgumentException("weight type " + weightType + " cannot be written (supported: F32, F16,"
-                    + " BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
-        }
+        Objects.requireNonNull(weights, "weights");
+    }
+
+    /** Every matrix in {@code weightType} ({@link WeightMix#pure}). */
+    public RandomModel(ModelShape shape, GgmlType weightType, long seed, boolean tiedOutput) {
+        this(shape, WeightMix.pure(weightType), seed, tiedOutput);
+    }
+
+    /** The type matrix {@code tensorName} with rows of {@code rowLength} values is written in. */
+    public GgmlType typeOf(String tensorName, long rowLength) {
+        return typeForRows(weights.typeOf(tensorName, shape.blockCount(), tiedOutput), rowLength);
     }
 
     /** Writes the model to {@code target}, copying {@code tokenizer.*} from the GGUF at {@code vocabularySource}. */
@@ -61,8 +67,8 @@ public record RandomModel(ModelShape shape, GgmlType weightType, long seed, bool
         GGUFWriter writer = GGUFWriter.create(target)
                 .metadata("general.architecture", "llama")
                 .metadata("general.name", "random llama " + s.embeddingLength() + "x" + s.blockCount() + " "
-                        + weightType + " seed " + seed)
-                .metadata("general.file_type", MetadataType.UINT32, fileType(weightType))
+                        + weights.name() + " seed " + seed)
+                .metadata("general.file_type", MetadataType.UINT32, weights.fileType())
                 .metadata("llama.vocab_size", MetadataType.UINT32, (long) vocabulary)
                 .metadata("llama.context_length", MetadataType.UINT32, (long) s.contextLength())
                 .metadata("llama.embedding_length", MetadataType.UINT32, e)
@@ -116,7 +122,7 @@ public record RandomModel(ModelShape shape, GgmlType weightType, long seed, bool
 
     private void matrix(GGUFWriter writer, String name, long rowLength, long rows) {
         long seedOfTensor = seed * 0x9E3779B97F4A7C15L + name.hashCode();
-        writer.tensor(name, typeForRows(weightType, rowLength), new long[] {rowLength, rows}, new GGUFWriter.Values() {
+        writer.tensor(name, typeOf(name, rowLength), new long[] {rowLength, rows}, new GGUFWriter.Values() {
             private SplittableRandom random;
 
             @Override
@@ -133,23 +139,5 @@ public record RandomModel(ModelShape shape, GgmlType weightType, long seed, bool
 
     private static void ones(GGUFWriter writer, String name, long length) {
         writer.tensor(name, GgmlType.F32, new long[] {length}, (offset, chunk, n) -> Arrays.fill(chunk, 0, n, 1f));
-    }
-
-    /** llama.cpp's {@code llama_ftype} for a model whose matrices are mostly of this type. */
-    private static long fileType(GgmlType type) {
-        return switch (type) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q4_1 -> 3;
-            case Q8_0 -> 7;
-            case Q5_0 -> 8;
-            case Q5_1 -> 9;
-            case Q4_K -> 14; // Q4_K_S
-            case Q5_K -> 16; // Q5_K_S
-            case Q6_K -> 18;
-            case BF16 -> 32;
-            default -> throw new AssertionError(type);
-        };
     }
 }

@@ -72,6 +72,38 @@ class RandomModelTest {
     }
 
     @Test
+    void aQ4KMediumModelHasLlamaQuantizesTypesAndRuns() throws Exception {
+        ModelShape shape = ModelShape.llama(256, 8, 4, 2, 512); // more bits in layers 0, 3, 6, 7
+        RandomModel random = new RandomModel(shape, WeightMix.named("Q4_K_M"), 3, false);
+        Path file = random.write(dir.resolve("q4km.gguf"), SharedTestData.stories260K());
+        try (GGUFFile gguf = GGUFFile.open(file)) {
+            assertThat(gguf.metadata().getInt("general.file_type")).isEqualTo(15);
+            assertThat(gguf.tensor("output.weight").type()).isEqualTo(GgmlType.Q6_K);
+            assertThat(gguf.tensor("token_embd.weight").type()).isEqualTo(GgmlType.Q4_K);
+            for (int layer = 0; layer < 8; layer++) {
+                GgmlType expected = layer == 0 || layer == 3 || layer == 6 || layer == 7 ? GgmlType.Q6_K : GgmlType.Q4_K;
+                assertThat(gguf.tensor("blk." + layer + ".attn_v.weight").type()).as("layer %d", layer).isEqualTo(expected);
+                assertThat(gguf.tensor("blk." + layer + ".ffn_down.weight").type()).as("layer %d", layer).isEqualTo(expected);
+                assertThat(gguf.tensor("blk." + layer + ".attn_k.weight").type()).isEqualTo(GgmlType.Q4_K);
+            }
+            for (TensorInfo t : gguf.tensors().values()) {
+                if (t.dimensions().length == 2) {
+                    assertThat(random.typeOf(t.name(), t.dimensions()[0])).as(t.name()).isEqualTo(t.type());
+                }
+            }
+            var model = org.sparrowmesh.decoder.engine.model.Llama.load(gguf);
+            try (var pass = new org.sparrowmesh.decoder.engine.model.ForwardPass(model, 4)) {
+                var state = pass.newState(16);
+                float[] logits = pass.prefill(state, new int[] {1, 403, 407});
+                assertThat(logits).hasSize(model.config().vocabularySize());
+                for (float v : logits) {
+                    assertThat(Float.isFinite(v)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void rowsThatDoNotFitTheBlocksFallBackAsLlamaQuantizeDoes() throws IOException {
         // stories260K's shape: rows of 64 and 172 values; Q4_K needs 256
         try (GGUFFile source = GGUFFile.open(SharedTestData.stories260K())) {
