@@ -223,7 +223,11 @@ public final class DecoderBench implements Callable<Integer> {
     static final class MixConverter implements CommandLine.ITypeConverter<WeightMix> {
         @Override
         public WeightMix convert(String value) {
-            return WeightMix.named(value);
+            try {
+                return WeightMix.named(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage()); // the message alone, no exception class
+            }
         }
     }
 

@@ -50,25 +50,28 @@ public record WeightMix(String name, GgmlType base, GgmlType output, GgmlType mo
      */
     public static WeightMix named(String name) {
         String upper = name.trim().toUpperCase(Locale.ROOT);
-        switch (upper) {
-            case "Q4_K_M":
-                return new WeightMix(upper, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q6_K, 15);
-            case "Q5_K_M":
-                return new WeightMix(upper, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q6_K, 17);
-            default:
-                break;
-        }
-        GgmlType type;
-        try {
-            type = GgmlType.valueOf(upper);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown weight mix '" + name + "' (known: Q4_K_M, Q5_K_M, F32, F16, BF16,"
-                    + " Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
-        }
+        return switch (upper) {
+            case "Q4_K_M" -> new WeightMix(upper, GgmlType.Q4_K, GgmlType.Q6_K, GgmlType.Q6_K, 15);
+            case "Q5_K_M" -> new WeightMix(upper, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q6_K, 17);
+            default -> ofType(typeNamed(upper, name));
+        };
+    }
+
+    /** llama-quantize's default for a file type named after one type: a Q6_K output below Q8_0. */
+    private static WeightMix ofType(GgmlType type) {
         return switch (type) {
             case F32, F16, BF16, Q8_0, Q6_K -> pure(type);
             default -> new WeightMix(type.name(), type, GgmlType.Q6_K, type, fileType(type));
         };
+    }
+
+    private static GgmlType typeNamed(String upper, String asGiven) {
+        try {
+            return GgmlType.valueOf(upper);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown weight mix '" + asGiven + "' (known: Q4_K_M, Q5_K_M, F32, F16, BF16,"
+                    + " Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
+        }
     }
 
     /**
