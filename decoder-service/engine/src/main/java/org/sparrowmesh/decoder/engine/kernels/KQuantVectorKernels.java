@@ -148,6 +148,80 @@ public final class KQuantVectorKernels {
         VectorKernels.laneSums4(lanes, out);
     }
 
+    // A batch of eight or more entries goes through a Q6_K row decoded once to floats (decodeQ6_K)
+    // rather than decoding it again for every four entries (dotQ6_Kx4): the decode, not the FMAs,
+    // is most of dotQ6_Kx4's work. dotDecodedQ6_Kx4 adds the decoded values in dotQ6_Kx4's order
+    // into the same accumulators, so the sums are the same bits.
+
+    /** The weights {@link #dotQ6_K} multiplies, for {@code blocks} super-blocks from {@code firstBlock}, into w[0…256·blocks). */
+    public static void decodeQ6_K(MemorySegment data, long firstBlock, int blocks, float[] w) {
+        int step = F.length();
+        for (int b = 0; b < blocks; b++) {
+            long at = (firstBlock + b) * 210;
+            float d = Float.float16ToFloat(data.get(F16, at + 208));
+            for (int half = 0; half < 2; half++) {
+                long ql = at + 64 * half;
+                long qh = at + 128 + 32 * half;
+                long sc = data.get(I64, at + 192 + 8 * half);
+                int wi = b * 256 + 128 * half;
+                for (int l = 0; l < 32; l += step) {
+                    int s = 8 * (l / 16);
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s)).intoArray(w, wi + l);
+                    ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> (s + 16))).intoArray(w, wi + l + 32);
+                    ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> (s + 32))).intoArray(w, wi + l + 64);
+                    ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> (s + 48))).intoArray(w, wi + l + 96);
+                }
+            }
+        }
+    }
+
+    /** Four activation rows (from index 0) against a row decoded by {@link #decodeQ6_K}: {@link #dotQ6_Kx4}'s sums, bit for bit. */
+    public static void dotDecodedQ6_Kx4(float[] w, float[] x0, float[] x1, float[] x2, float[] x3, int blocks,
+            float[] out) {
+        int step = F.length();
+        FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
+        for (int half = 0, halves = 2 * blocks; half < halves; half++) {
+            for (int l = 0; l < 32; l += step) {
+                int i0 = 128 * half + l, i1 = i0 + 32, i2 = i0 + 64, i3 = i0 + 96;
+                FloatVector w0 = FloatVector.fromArray(F, w, i0);
+                e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
+                e1 = w0.fma(FloatVector.fromArray(F, x1, i0), e1);
+                e2 = w0.fma(FloatVector.fromArray(F, x2, i0), e2);
+                e3 = w0.fma(FloatVector.fromArray(F, x3, i0), e3);
+                FloatVector w1 = FloatVector.fromArray(F, w, i1);
+                o0 = w1.fma(FloatVector.fromArray(F, x0, i1), o0);
+                o1 = w1.fma(FloatVector.fromArray(F, x1, i1), o1);
+                o2 = w1.fma(FloatVector.fromArray(F, x2, i1), o2);
+                o3 = w1.fma(FloatVector.fromArray(F, x3, i1), o3);
+                FloatVector w2 = FloatVector.fromArray(F, w, i2);
+                e0 = w2.fma(FloatVector.fromArray(F, x0, i2), e0);
+                e1 = w2.fma(FloatVector.fromArray(F, x1, i2), e1);
+                e2 = w2.fma(FloatVector.fromArray(F, x2, i2), e2);
+                e3 = w2.fma(FloatVector.fromArray(F, x3, i2), e3);
+                FloatVector w3 = FloatVector.fromArray(F, w, i3);
+                o0 = w3.fma(FloatVector.fromArray(F, x0, i3), o0);
+                o1 = w3.fma(FloatVector.fromArray(F, x1, i3), o1);
+                o2 = w3.fma(FloatVector.fromArray(F, x2, i3), o2);
+                o3 = w3.fma(FloatVector.fromArray(F, x3, i3), o3);
+            }
+        }
+        float[] lanes = VectorKernels.LANES.get();
+        int n = F.length();
+        e0.add(o0).intoArray(lanes, 0);
+        e1.add(o1).intoArray(lanes, n);
+        e2.add(o2).intoArray(lanes, 2 * n);
+        e3.add(o3).intoArray(lanes, 3 * n);
+        VectorKernels.laneSums4(lanes, out);
+    }
+
     // ---- Q4_K: f16 d, f16 dmin, 12 bytes scales/mins, 128 bytes nibbles (144 bytes) ------------
     // Q5_K: the same plus 32 bytes qh before the nibbles (176 bytes). Each group of 64 values is
     // 32 bytes: low nibbles (sub-block 2g) go into one accumulator, high nibbles (2g+1) the other.

@@ -17,6 +17,24 @@ public interface RowKernel {
     void dot4(MemorySegment data, long first, float[] x0, float[] x1, float[] x2, float[] x3,
             int xOffset, int units, float[] out);
 
+    /**
+     * Whether {@link #decode} and {@link #dotDecoded4} exist: a row decoded once to floats then
+     * serves any number of entries, where decoding is most of {@link #dot4}'s work (Q6_K).
+     */
+    default boolean decodes() {
+        return false;
+    }
+
+    /** The row's weights as {@link #dot} multiplies them, {@code units} units from {@code first}, into w[0…). */
+    default void decode(MemorySegment data, long first, int units, float[] w) {
+        throw new UnsupportedOperationException("this kernel does not decode rows");
+    }
+
+    /** {@link #dot4} (from index 0) against a row {@link #decode}d into w: the same sums, bit for bit. */
+    default void dotDecoded4(float[] w, float[] x0, float[] x1, float[] x2, float[] x3, int units, float[] out) {
+        throw new UnsupportedOperationException("this kernel does not decode rows");
+    }
+
     /** F32 on the Vector API (units are values). Touch only when {@link KernelProvider#vectorEnabled()}. */
     RowKernel VECTOR_F32 = new RowKernel() {
         @Override
@@ -70,6 +88,21 @@ public interface RowKernel {
         public void dot4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
                 int xOffset, int blocks, float[] out) {
             KQuantVectorKernels.dotQ6_Kx4(data, firstBlock, x0, x1, x2, x3, xOffset, blocks, out);
+        }
+
+        @Override
+        public boolean decodes() {
+            return true;
+        }
+
+        @Override
+        public void decode(MemorySegment data, long firstBlock, int blocks, float[] w) {
+            KQuantVectorKernels.decodeQ6_K(data, firstBlock, blocks, w);
+        }
+
+        @Override
+        public void dotDecoded4(float[] w, float[] x0, float[] x1, float[] x2, float[] x3, int blocks, float[] out) {
+            KQuantVectorKernels.dotDecodedQ6_Kx4(w, x0, x1, x2, x3, blocks, out);
         }
     };
 

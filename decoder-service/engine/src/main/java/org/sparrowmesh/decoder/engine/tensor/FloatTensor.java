@@ -43,7 +43,9 @@ public abstract class FloatTensor {
     /**
      * One output row of W @ X for a batch: {@code out[b][row] = Σ_j this[row·n + j] · in[b][j]}
      * for every b below {@code batchSize}. With a vector {@link #rowKernel()} the row is read once
-     * per four entries (bit-identical to {@link #dot} per entry); otherwise {@link #dot} per entry.
+     * per four entries, or decoded once for all of eight or more when the kernel {@link
+     * RowKernel#decodes()} (bit-identical to {@link #dot} per entry either way); otherwise {@link
+     * #dot} per entry.
      */
     public void dotRows(int row, int n, float[][] in, int batchSize, float[][] out) {
         RowKernel kernel = rowKernel();
@@ -61,6 +63,17 @@ public abstract class FloatTensor {
         MemorySegment data = kernelData();
         float[] four = FOUR.get();
         int b = 0;
+        if (kernel.decodes() && batchSize >= DECODED_BATCH) {
+            float[] w = decodedRow(n);
+            kernel.decode(data, first, units, w);
+            for (; b + 4 <= batchSize; b += 4) {
+                kernel.dotDecoded4(w, in[b], in[b + 1], in[b + 2], in[b + 3], units, four);
+                out[b][row] = four[0];
+                out[b + 1][row] = four[1];
+                out[b + 2][row] = four[2];
+                out[b + 3][row] = four[3];
+            }
+        }
         for (; b + 4 <= batchSize; b += 4) {
             kernel.dot4(data, first, in[b], in[b + 1], in[b + 2], in[b + 3], 0, units, four);
             out[b][row] = four[0];
@@ -95,6 +108,24 @@ public abstract class FloatTensor {
     }
 
     private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
+
+    /**
+     * The fewest entries for which a row is decoded once to floats when its kernel {@link
+     * RowKernel#decodes()}: below eight, {@link RowKernel#dot4} decodes it once per four entries
+     * anyway, and the stored floats would only add a round trip.
+     */
+    static final int DECODED_BATCH = 8;
+
+    /** Per thread: room for one decoded row, grown to the widest row seen (then never again). */
+    private static final ThreadLocal<float[][]> DECODED_ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] decodedRow(int n) {
+        float[][] holder = DECODED_ROW.get();
+        if (holder[0].length < n) {
+            holder[0] = new float[n];
+        }
+        return holder[0];
+    }
 
     /** The Vector API kernel of this type when the provider enabled it, else null (scalar reference). */
     RowKernel rowKernel() {

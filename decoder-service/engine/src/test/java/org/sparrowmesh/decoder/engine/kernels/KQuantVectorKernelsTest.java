@@ -149,7 +149,7 @@ class KQuantVectorKernelsTest {
         for (int n : ROW_SIZES) {
             byte[] bytes = Quantizer.quantize(type, gaussian(random, rows * n));
             FloatTensor view = FloatTensor.of(type, MemorySegment.ofArray(bytes));
-            for (int batch : new int[] {1, 3, 4, 7, 9}) {
+            for (int batch : new int[] {1, 3, 4, 7, 9, 16}) {
                 float[][] in = new float[batch][];
                 float[][] out = new float[batch][rows];
                 for (int b = 0; b < batch; b++) {

@@ -28,8 +28,9 @@ class AllocationTest {
     }
 
     /**
-     * Q8_0 and Q4_0 weights go through the tiled kernels (4 × 4 for four of the samples, one row at
-     * a time for the fifth); the k-quants and halves through their row kernels (×4 and single).
+     * Nine samples: Q8_0 and Q4_0 weights go through the tiled kernels (Q8_0 4 × 4 for eight of the
+     * samples, Q4_0 in pairs, each one row at a time for the ninth); the k-quants and halves through
+     * their row kernels (Q6_K's row decoded once for eight, the others ×4, then single).
      */
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K", "F16", "BF16"})
@@ -42,11 +43,11 @@ class AllocationTest {
     private static void assertStepsAllocateNothing(Path model) throws Exception {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (GGUFFile gguf = GGUFFile.open(model);
-                ForwardPass pass = new ForwardPass(Llama.load(gguf), 8)) {
+                ForwardPass pass = new ForwardPass(Llama.load(gguf), 16)) {
             InferenceState parent = pass.newState(2048);
             parent.cache().reserve(2048);
             pass.prefill(parent, new int[] {1, 403, 407, 261, 378});
-            InferenceState[] samples = new InferenceState[5];
+            InferenceState[] samples = new InferenceState[9];
             for (int i = 0; i < samples.length; i++) {
                 samples[i] = parent.fork();
                 samples[i].cache().reserve(2048);
@@ -71,7 +72,8 @@ class AllocationTest {
                     break;
                 }
             }
-            assertThat(windows).as("bytes allocated per window of 40 decode steps of 5 samples of %s", model.getFileName())
+            assertThat(windows).as("bytes allocated per window of 40 decode steps of %d samples of %s", samples.length,
+                    model.getFileName())
                     .contains(0L);
         }
     }
