@@ -62,20 +62,17 @@ public abstract class FloatTensor {
         Objects.checkFromIndexSize(first * unit, n, size());
         MemorySegment data = kernelData();
         float[] four = FOUR.get();
-        int b = 0;
-        if (kernel.decodes() && batchSize >= DECODED_BATCH) {
-            float[] w = decodedRow(n);
+        float[] w = kernel.decodes() && batchSize >= DECODED_BATCH ? decodedRow(n) : null;
+        if (w != null) {
             kernel.decode(data, first, units, w);
-            for (; b + 4 <= batchSize; b += 4) {
-                kernel.dotDecoded4(w, in[b], in[b + 1], in[b + 2], in[b + 3], units, four);
-                out[b][row] = four[0];
-                out[b + 1][row] = four[1];
-                out[b + 2][row] = four[2];
-                out[b + 3][row] = four[3];
-            }
         }
+        int b = 0;
         for (; b + 4 <= batchSize; b += 4) {
-            kernel.dot4(data, first, in[b], in[b + 1], in[b + 2], in[b + 3], 0, units, four);
+            if (w != null) {
+                kernel.dotDecoded4(w, in[b], in[b + 1], in[b + 2], in[b + 3], units, four);
+            } else {
+                kernel.dot4(data, first, in[b], in[b + 1], in[b + 2], in[b + 3], 0, units, four);
+            }
             out[b][row] = four[0];
             out[b + 1][row] = four[1];
             out[b + 2][row] = four[2];
