@@ -12,8 +12,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API dot products of the k-quant types (Q6_K, Q4_K, Q5_K: super-blocks of 256 values),
@@ -41,25 +39,12 @@ public final class KQuantVectorKernels {
     }
 
     // ---- Q6_K: 128 bytes ql, 64 bytes qh, 16 int8 scales, f16 d (210 bytes) --------------------
-    // A half super-block is 32 (ql, qh) positions, each yielding four values: a value is its ql
-    // nibble | its two qh bits << 4, − 32. The bit fields are taken apart on bytes, two float
-    // vectors' worth at a time: a shift runs on the same bits seen as ints (x86 has no
-    // byte shift) and a byte mask then drops what crossed in from the neighbouring byte. Each
-    // byte vector of codes is then widened to floats a vector at a time — fewer instructions than
-    // widening every byte to an int first and taking the fields apart there. Of the four values a
-    // position yields, the first and third go into one accumulator, the second and fourth into
-    // the other. The decode is written out at each use: a helper taking and returning vectors is
-    // not always inlined into these large methods (C2 refuses a callee already compiled bigger
-    // than InlineSmallCode, which depends on what ran first), and then every vector crossing the
-    // call is boxed.
-
-    /**
-     * Bytes taken apart at once: two float vectors' worth (32 with 512-bit floats), widened as
-     * parts 0 and 1. The two parts are written out rather than looped over: a part number that
-     * is not a constant where C2 compiles it makes the conversion fall back to boxed vectors.
-     */
-    private static final VectorSpecies<Byte> Q6_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(2 * F.vectorBitSize() / 4));
-    private static final byte LOW4 = 0x0F, BITS45 = 0x30, OFFSET = 32;
+    // The bytes are widened to ints before the bit fields are taken apart (x86 has no byte shift;
+    // see TileKernels' Q4_0 section). Of the four values a (ql, qh) position yields, the first and third go into one accumulator,
+    // the second and fourth into the other. A value is its ql nibble | its two qh bits << 4, − 32,
+    // written out at each use: a helper taking and returning vectors is not always inlined into
+    // these large methods (C2 refuses a callee already compiled bigger than InlineSmallCode, which
+    // depends on what ran first), and then every vector crossing the call is boxed.
 
     /** Σ over {@code blocks} Q6_K super-blocks from {@code firstBlock} with x[xOffset…]. */
     public static float dotQ6_K(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
@@ -73,32 +58,26 @@ public final class KQuantVectorKernels {
                 long qh = at + 128 + 32 * half;
                 long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
                 int xi = xOffset + b * 256 + 128 * half;
-                for (int c = 0; c < 32; c += Q6_BYTES.length()) {
-                    ByteVector qa = ByteVector.fromMemorySegment(Q6_BYTES, data, ql + c, LE);
-                    ByteVector qb = ByteVector.fromMemorySegment(Q6_BYTES, data, ql + c + 32, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(Q6_BYTES, data, qh + c, LE);
-                    ByteVector v0 = qa.and(LOW4).or(h.reinterpretAsInts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and(BITS45)).sub(OFFSET);
-                    ByteVector v1 = qb.and(LOW4).or(h.reinterpretAsInts().lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and(BITS45)).sub(OFFSET);
-                    ByteVector v2 = qa.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and(LOW4).or(h.and(BITS45)).sub(OFFSET);
-                    ByteVector v3 = qb.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and(LOW4)
-                            .or(h.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and(BITS45)).sub(OFFSET);
-                    int s0 = 8 * (c / 16), s1 = 8 * ((c + step) / 16); // the scale bytes of the two halves
-                    FloatVector w0a = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> s0));
-                    FloatVector w1a = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> (s0 + 16)));
-                    FloatVector w2a = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> (s0 + 32)));
-                    FloatVector w3a = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> (s0 + 48)));
-                    even = w0a.fma(FloatVector.fromArray(F, x, xi + c), even);
-                    odd = w1a.fma(FloatVector.fromArray(F, x, xi + c + 32), odd);
-                    even = w2a.fma(FloatVector.fromArray(F, x, xi + c + 64), even);
-                    odd = w3a.fma(FloatVector.fromArray(F, x, xi + c + 96), odd);
-                    FloatVector w0b = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> s1));
-                    FloatVector w1b = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> (s1 + 16)));
-                    FloatVector w2b = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> (s1 + 32)));
-                    FloatVector w3b = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> (s1 + 48)));
-                    even = w0b.fma(FloatVector.fromArray(F, x, xi + c + step), even);
-                    odd = w1b.fma(FloatVector.fromArray(F, x, xi + c + step + 32), odd);
-                    even = w2b.fma(FloatVector.fromArray(F, x, xi + c + step + 64), even);
-                    odd = w3b.fma(FloatVector.fromArray(F, x, xi + c + step + 96), odd);
+                for (int l = 0; l < 32; l += step) {
+                    int s = 8 * (l / 16);
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * (byte) (sc >>> (s + 16)));
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * (byte) (sc >>> (s + 32)));
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * (byte) (sc >>> (s + 48)));
+                    even = w0.fma(FloatVector.fromArray(F, x, xi + l), even);
+                    odd = w1.fma(FloatVector.fromArray(F, x, xi + l + 32), odd);
+                    even = w2.fma(FloatVector.fromArray(F, x, xi + l + 64), even);
+                    odd = w3.fma(FloatVector.fromArray(F, x, xi + l + 96), odd);
                 }
             }
         }
@@ -121,64 +100,42 @@ public final class KQuantVectorKernels {
                 long qh = at + 128 + 32 * half;
                 long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
                 int xi = xOffset + b * 256 + 128 * half;
-                for (int c = 0; c < 32; c += Q6_BYTES.length()) {
-                    ByteVector qa = ByteVector.fromMemorySegment(Q6_BYTES, data, ql + c, LE);
-                    ByteVector qb = ByteVector.fromMemorySegment(Q6_BYTES, data, ql + c + 32, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(Q6_BYTES, data, qh + c, LE);
-                    ByteVector v0 = qa.and(LOW4).or(h.reinterpretAsInts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and(BITS45)).sub(OFFSET);
-                    ByteVector v1 = qb.and(LOW4).or(h.reinterpretAsInts().lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and(BITS45)).sub(OFFSET);
-                    ByteVector v2 = qa.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and(LOW4).or(h.and(BITS45)).sub(OFFSET);
-                    ByteVector v3 = qb.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and(LOW4)
-                            .or(h.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and(BITS45)).sub(OFFSET);
-                    int s0 = 8 * (c / 16), s1 = 8 * ((c + step) / 16); // the scale bytes of the two halves
-                    FloatVector w0a = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> s0));
-                    FloatVector w1a = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> (s0 + 16)));
-                    FloatVector w2a = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> (s0 + 32)));
-                    FloatVector w3a = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 0)).mul(d * (byte) (sc >>> (s0 + 48)));
-                    int i0a = xi + c;
-                    e0 = w0a.fma(FloatVector.fromArray(F, x0, i0a), e0);
-                    e1 = w0a.fma(FloatVector.fromArray(F, x1, i0a), e1);
-                    e2 = w0a.fma(FloatVector.fromArray(F, x2, i0a), e2);
-                    e3 = w0a.fma(FloatVector.fromArray(F, x3, i0a), e3);
-                    int i1a = xi + c + 32;
-                    o0 = w1a.fma(FloatVector.fromArray(F, x0, i1a), o0);
-                    o1 = w1a.fma(FloatVector.fromArray(F, x1, i1a), o1);
-                    o2 = w1a.fma(FloatVector.fromArray(F, x2, i1a), o2);
-                    o3 = w1a.fma(FloatVector.fromArray(F, x3, i1a), o3);
-                    int i2a = xi + c + 64;
-                    e0 = w2a.fma(FloatVector.fromArray(F, x0, i2a), e0);
-                    e1 = w2a.fma(FloatVector.fromArray(F, x1, i2a), e1);
-                    e2 = w2a.fma(FloatVector.fromArray(F, x2, i2a), e2);
-                    e3 = w2a.fma(FloatVector.fromArray(F, x3, i2a), e3);
-                    int i3a = xi + c + 96;
-                    o0 = w3a.fma(FloatVector.fromArray(F, x0, i3a), o0);
-                    o1 = w3a.fma(FloatVector.fromArray(F, x1, i3a), o1);
-                    o2 = w3a.fma(FloatVector.fromArray(F, x2, i3a), o2);
-                    o3 = w3a.fma(FloatVector.fromArray(F, x3, i3a), o3);
-                    FloatVector w0b = ((FloatVector) v0.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> s1));
-                    FloatVector w1b = ((FloatVector) v1.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> (s1 + 16)));
-                    FloatVector w2b = ((FloatVector) v2.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> (s1 + 32)));
-                    FloatVector w3b = ((FloatVector) v3.convertShape(VectorOperators.B2F, F, 1)).mul(d * (byte) (sc >>> (s1 + 48)));
-                    int i0b = xi + c + step;
-                    e0 = w0b.fma(FloatVector.fromArray(F, x0, i0b), e0);
-                    e1 = w0b.fma(FloatVector.fromArray(F, x1, i0b), e1);
-                    e2 = w0b.fma(FloatVector.fromArray(F, x2, i0b), e2);
-                    e3 = w0b.fma(FloatVector.fromArray(F, x3, i0b), e3);
-                    int i1b = xi + c + step + 32;
-                    o0 = w1b.fma(FloatVector.fromArray(F, x0, i1b), o0);
-                    o1 = w1b.fma(FloatVector.fromArray(F, x1, i1b), o1);
-                    o2 = w1b.fma(FloatVector.fromArray(F, x2, i1b), o2);
-                    o3 = w1b.fma(FloatVector.fromArray(F, x3, i1b), o3);
-                    int i2b = xi + c + step + 64;
-                    e0 = w2b.fma(FloatVector.fromArray(F, x0, i2b), e0);
-                    e1 = w2b.fma(FloatVector.fromArray(F, x1, i2b), e1);
-                    e2 = w2b.fma(FloatVector.fromArray(F, x2, i2b), e2);
-                    e3 = w2b.fma(FloatVector.fromArray(F, x3, i2b), e3);
-                    int i3b = xi + c + step + 96;
-                    o0 = w3b.fma(FloatVector.fromArray(F, x0, i3b), o0);
-                    o1 = w3b.fma(FloatVector.fromArray(F, x1, i3b), o1);
-                    o2 = w3b.fma(FloatVector.fromArray(F, x2, i3b), o2);
-                    o3 = w3b.fma(FloatVector.fromArray(F, x3, i3b), o3);
+                for (int l = 0; l < 32; l += step) {
+                    int s = 8 * (l / 16);
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s));
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * (byte) (sc >>> (s + 16)));
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * (byte) (sc >>> (s + 32)));
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * (byte) (sc >>> (s + 48)));
+                    int i0 = xi + l;
+                    e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
+                    e1 = w0.fma(FloatVector.fromArray(F, x1, i0), e1);
+                    e2 = w0.fma(FloatVector.fromArray(F, x2, i0), e2);
+                    e3 = w0.fma(FloatVector.fromArray(F, x3, i0), e3);
+                    int i1 = xi + l + 32;
+                    o0 = w1.fma(FloatVector.fromArray(F, x0, i1), o0);
+                    o1 = w1.fma(FloatVector.fromArray(F, x1, i1), o1);
+                    o2 = w1.fma(FloatVector.fromArray(F, x2, i1), o2);
+                    o3 = w1.fma(FloatVector.fromArray(F, x3, i1), o3);
+                    int i2 = xi + l + 64;
+                    e0 = w2.fma(FloatVector.fromArray(F, x0, i2), e0);
+                    e1 = w2.fma(FloatVector.fromArray(F, x1, i2), e1);
+                    e2 = w2.fma(FloatVector.fromArray(F, x2, i2), e2);
+                    e3 = w2.fma(FloatVector.fromArray(F, x3, i2), e3);
+                    int i3 = xi + l + 96;
+                    o0 = w3.fma(FloatVector.fromArray(F, x0, i3), o0);
+                    o1 = w3.fma(FloatVector.fromArray(F, x1, i3), o1);
+                    o2 = w3.fma(FloatVector.fromArray(F, x2, i3), o2);
+                    o3 = w3.fma(FloatVector.fromArray(F, x3, i3), o3);
                 }
             }
         }
