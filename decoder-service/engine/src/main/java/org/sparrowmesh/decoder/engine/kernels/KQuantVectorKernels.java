@@ -46,34 +46,52 @@ public final class KQuantVectorKernels {
     // these large methods (C2 refuses a callee already compiled bigger than InlineSmallCode, which
     // depends on what ran first), and then every vector crossing the call is boxed.
 
+    // The sixteen d·scale products of a super-block are made once on a vector (q6Scales) and read
+    // back as broadcasts: made per weight vector from the packed scale bytes (shift, sign-extend,
+    // convert, multiply, broadcast) they were a fifth of the work. The same products, same bits.
+
+    /**
+     * The sixteen d·scale of the Q6_K super-block at {@code at} into ds[0…15]: the products of the
+     * reference (an int8 times d, rounded once). Takes and returns no vector, so it costs nothing
+     * when C2 does not inline it.
+     */
+    private static void q6Scales(MemorySegment data, long at, float[] ds) {
+        FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, at + 208)));
+        for (int k = 0; k < 16; k += F.length()) {
+            IntVector scales = (IntVector) ByteVector.fromMemorySegment(B, data, at + 192 + k, LE)
+                    .convertShape(VectorOperators.B2I, TileKernels.I, 0); // int8: sign-extended
+            ((FloatVector) scales.convert(VectorOperators.I2F, 0)).mul(d).intoArray(ds, k);
+        }
+    }
+
     /** Σ over {@code blocks} Q6_K super-blocks from {@code firstBlock} with x[xOffset…]. */
     public static float dotQ6_K(MemorySegment data, long firstBlock, float[] x, int xOffset, int blocks) {
+        float[] ds = K_SCALES.get();
         int step = F.length();
         FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = (firstBlock + b) * 210;
-            float d = Float.float16ToFloat(data.get(F16, at + 208));
+            q6Scales(data, at, ds);
             for (int half = 0; half < 2; half++) {
                 long ql = at + 64 * half;
                 long qh = at + 128 + 32 * half;
-                long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
                 int xi = xOffset + b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
-                    int s = 8 * (l / 16);
+                    int s = 8 * half + l / 16; // scale of w0; w1, w2, w3 use s + 2, s + 4, s + 6
                     IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
                     IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
-                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s));
-                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(ds[s]);
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32)
                             .convert(VectorOperators.I2F, 0))
-                            .mul(d * (byte) (sc >>> (s + 16)));
-                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .mul(ds[s + 2]);
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.and(0x30)).sub(32)
                             .convert(VectorOperators.I2F, 0))
-                            .mul(d * (byte) (sc >>> (s + 32)));
-                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .mul(ds[s + 4]);
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32)
                             .convert(VectorOperators.I2F, 0))
-                            .mul(d * (byte) (sc >>> (s + 48)));
+                            .mul(ds[s + 6]);
                     even = w0.fma(FloatVector.fromArray(F, x, xi + l), even);
                     odd = w1.fma(FloatVector.fromArray(F, x, xi + l + 32), odd);
                     even = w2.fma(FloatVector.fromArray(F, x, xi + l + 64), even);
@@ -89,33 +107,33 @@ public final class KQuantVectorKernels {
     /** Four activation rows against one Q6_K weight row: each super-block decoded once. */
     public static void dotQ6_Kx4(MemorySegment data, long firstBlock, float[] x0, float[] x1, float[] x2, float[] x3,
             int xOffset, int blocks, float[] out) {
+        float[] ds = K_SCALES.get();
         int step = F.length();
         FloatVector e0 = FloatVector.zero(F), e1 = FloatVector.zero(F), e2 = FloatVector.zero(F), e3 = FloatVector.zero(F);
         FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long at = (firstBlock + b) * 210;
-            float d = Float.float16ToFloat(data.get(F16, at + 208));
+            q6Scales(data, at, ds);
             for (int half = 0; half < 2; half++) {
                 long ql = at + 64 * half;
                 long qh = at + 128 + 32 * half;
-                long sc = data.get(I64, at + 192 + 8 * half); // the half's 8 int8 scales
                 int xi = xOffset + b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
-                    int s = 8 * (l / 16);
+                    int s = 8 * half + l / 16; // scale of w0; w1, w2, w3 use s + 2, s + 4, s + 6
                     IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
                     IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
-                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s));
-                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(ds[s]);
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32)
                             .convert(VectorOperators.I2F, 0))
-                            .mul(d * (byte) (sc >>> (s + 16)));
-                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .mul(ds[s + 2]);
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.and(0x30)).sub(32)
                             .convert(VectorOperators.I2F, 0))
-                            .mul(d * (byte) (sc >>> (s + 32)));
-                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .mul(ds[s + 4]);
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32)
                             .convert(VectorOperators.I2F, 0))
-                            .mul(d * (byte) (sc >>> (s + 48)));
+                            .mul(ds[s + 6]);
                     int i0 = xi + l;
                     e0 = w0.fma(FloatVector.fromArray(F, x0, i0), e0);
                     e1 = w0.fma(FloatVector.fromArray(F, x1, i0), e1);
@@ -155,28 +173,28 @@ public final class KQuantVectorKernels {
 
     /** The weights {@link #dotQ6_K} multiplies, for {@code blocks} super-blocks from {@code firstBlock}, into w[0…256·blocks). */
     public static void decodeQ6_K(MemorySegment data, long firstBlock, int blocks, float[] w) {
+        float[] ds = K_SCALES.get();
         int step = F.length();
         for (int b = 0; b < blocks; b++) {
             long at = (firstBlock + b) * 210;
-            float d = Float.float16ToFloat(data.get(F16, at + 208));
+            q6Scales(data, at, ds);
             for (int half = 0; half < 2; half++) {
                 long ql = at + 64 * half;
                 long qh = at + 128 + 32 * half;
-                long sc = data.get(I64, at + 192 + 8 * half);
                 int wi = b * 256 + 128 * half;
                 for (int l = 0; l < 32; l += step) {
-                    int s = 8 * (l / 16);
+                    int s = 8 * half + l / 16; // scale of w0; w1, w2, w3 use s + 2, s + 4, s + 6
                     IntVector lo = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
                     IntVector hi = (IntVector) ByteVector.fromMemorySegment(B, data, ql + l + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, data, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, TileKernels.I, 0);
-                    ((FloatVector) lo.and(0x0F).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> s)).intoArray(w, wi + l);
-                    ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> (s + 16))).intoArray(w, wi + l + 32);
-                    ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> (s + 32))).intoArray(w, wi + l + 64);
-                    ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d * (byte) (sc >>> (s + 48))).intoArray(w, wi + l + 96);
+                    ((FloatVector) lo.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(ds[s]).intoArray(w, wi + l);
+                    ((FloatVector) hi.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(ds[s + 2]).intoArray(w, wi + l + 32);
+                    ((FloatVector) lo.lanewise(VectorOperators.LSHR, 4).or(h.and(0x30)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(ds[s + 4]).intoArray(w, wi + l + 64);
+                    ((FloatVector) hi.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32)
+                            .convert(VectorOperators.I2F, 0)).mul(ds[s + 6]).intoArray(w, wi + l + 96);
                 }
             }
         }
