@@ -349,7 +349,7 @@ public final class KQuantVectorKernels {
     private static final IntVector SCALE_TOP_MASK = sixteen(0, 0, 0, 0, 3, 3, 3, 3, 0, 0, 0, 0, 3, 3, 3, 3);
     private static final VectorMask<Float> MIN_LANES = TileKernels.NIBBLE_TABLES ? VectorMask.fromLong(F, 0xFF00L) : null;
 
-    /** Per thread: one super-block's d·scale (0…7) and dmin·min (8…15). */
+    /** Per thread: one super-block's sixteen scale products (Q4_K: d·scale 0…7, dmin·min 8…15; Q6_K: d·scale 0…15). */
     private static final ThreadLocal<float[]> K_SCALES = ThreadLocal.withInitial(() -> new float[16]);
 
     private static IntVector sixteen(int... lanes) {
