@@ -1,8 +1,9 @@
 package org.sparrowmesh.decoder.engine.kernels;
 
 /**
- * Kernels over float arrays (attention scores and weighted values over the KV cache): the Vector
- * API when {@link KernelProvider} enabled it, else the scalar reference right here.
+ * Kernels of attention over the KV cache (scores, softmax, weighted values): the Vector API when
+ * {@link KernelProvider} enabled it ({@link AttentionVectorKernels}), else the scalar reference
+ * right here.
  */
 public final class ArrayKernels {
 
@@ -11,63 +12,103 @@ public final class ArrayKernels {
     private ArrayKernels() {
     }
 
-    /** Σ a[aOffset+i]·b[bOffset+i] for i < n. */
-    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-        return VECTOR ? VectorKernels.dot(a, aOffset, b, bOffset, n) : scalarDot(a, aOffset, b, bOffset, n);
-    }
-
-    /** y[yOffset+i] += alpha·x[xOffset+i] for i < n. */
-    public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+    /**
+     * out[outOffset+i] = scale · Σ_j q[qOffset+j]·keys[keyOffset + i·keyStride + j] for i < count,
+     * j < n: one query against {@code count} keys {@code keyStride} floats apart.
+     */
+    public static void scores(float[] q, int qOffset, float[] keys, int keyOffset, int keyStride, int count, int n,
+            float scale, float[] out, int outOffset) {
         if (VECTOR) {
-            VectorKernels.axpy(alpha, x, xOffset, y, yOffset, n);
+            AttentionVectorKernels.scores(q, qOffset, keys, keyOffset, keyStride, count, n, scale, out, outOffset);
         } else {
-            scalarAxpy(alpha, x, xOffset, y, yOffset, n);
+            scalarScores(q, qOffset, keys, keyOffset, keyStride, count, n, scale, out, outOffset);
         }
     }
 
-    /** Σ x[xOffset+i]·h[hOffset+i] for i < n, h as IEEE halves (the F16 KV cache). */
-    public static float dotHalves(float[] x, int xOffset, short[] h, int hOffset, int n) {
-        return VECTOR ? HalfVectorKernels.dotHalves(x, xOffset, h, hOffset, n) : scalarDotHalves(x, xOffset, h, hOffset, n);
-    }
-
-    /** y[yOffset+i] += a·h[hOffset+i] for i < n, h as IEEE halves (the F16 KV cache). */
-    public static void axpyHalves(float a, short[] h, int hOffset, float[] y, int yOffset, int n) {
+    /** x[0…size) ← softmax(x[0…size)), in place. */
+    public static void softmax(float[] x, int size) {
         if (VECTOR) {
-            HalfVectorKernels.axpyHalves(a, h, hOffset, y, yOffset, n);
+            AttentionVectorKernels.softmax(x, size);
         } else {
-            scalarAxpyHalves(a, h, hOffset, y, yOffset, n);
+            scalarSoftmax(x, size);
         }
     }
 
-    /** The scalar reference of {@link #dotHalves}. */
-    public static float scalarDotHalves(float[] x, int xOffset, short[] h, int hOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            sum += x[xOffset + i] * Float.float16ToFloat(h[hOffset + i]);
+    /**
+     * out[outOffset + h·n + j] += Σ_i weights[first+h][weightOffset+i] · values[valueOffset + i·valueStride + j]
+     * for heads h < {@code heads}, positions i < count, j < n: the weighted values of the query
+     * heads that share one KV head.
+     */
+    public static void addWeighted(float[][] weights, int first, int heads, int weightOffset, float[] values,
+            int valueOffset, int valueStride, int count, float[] out, int outOffset, int n) {
+        if (VECTOR) {
+            AttentionVectorKernels.addWeighted(weights, first, heads, weightOffset, values, valueOffset, valueStride, count,
+                    out, outOffset, n);
+        } else {
+            scalarAddWeighted(weights, first, heads, weightOffset, values, valueOffset, valueStride, count, out, outOffset, n);
         }
-        return sum;
     }
 
-    /** The scalar reference of {@link #axpyHalves}. */
-    public static void scalarAxpyHalves(float a, short[] h, int hOffset, float[] y, int yOffset, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOffset + i] += a * Float.float16ToFloat(h[hOffset + i]);
+    /** out[outOffset+i] = h[hOffset+i] as a float, for i < n (a run of the F16 KV cache). */
+    public static void halvesToFloats(short[] h, int hOffset, float[] out, int outOffset, int n) {
+        if (VECTOR) {
+            AttentionVectorKernels.halvesToFloats(h, hOffset, out, outOffset, n);
+        } else {
+            scalarHalvesToFloats(h, hOffset, out, outOffset, n);
         }
     }
 
-    /** The scalar reference of {@link #dot}. */
-    public static float scalarDot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            sum += a[aOffset + i] * b[bOffset + i];
+    /** The scalar reference of {@link #scores}: each dot product in element order. */
+    public static void scalarScores(float[] q, int qOffset, float[] keys, int keyOffset, int keyStride, int count, int n,
+            float scale, float[] out, int outOffset) {
+        for (int i = 0; i < count; i++) {
+            int k = keyOffset + i * keyStride;
+            float sum = 0f;
+            for (int j = 0; j < n; j++) {
+                sum += q[qOffset + j] * keys[k + j];
+            }
+            out[outOffset + i] = sum * scale;
         }
-        return sum;
     }
 
-    /** The scalar reference of {@link #axpy}. */
-    public static void scalarAxpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+    /** The scalar reference of {@link #softmax}: exponentials of x − max, summed in double. */
+    public static void scalarSoftmax(float[] x, int size) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < size; i++) {
+            max = Math.max(max, x[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            float e = (float) Math.exp(x[i] - max);
+            x[i] = e;
+            sum += e;
+        }
+        float inverse = (float) (1.0 / sum);
+        for (int i = 0; i < size; i++) {
+            x[i] *= inverse;
+        }
+    }
+
+    /** The scalar reference of {@link #addWeighted}: head by head, position by position. */
+    public static void scalarAddWeighted(float[][] weights, int first, int heads, int weightOffset, float[] values,
+            int valueOffset, int valueStride, int count, float[] out, int outOffset, int n) {
+        for (int h = 0; h < heads; h++) {
+            float[] w = weights[first + h];
+            int o = outOffset + h * n;
+            for (int i = 0; i < count; i++) {
+                float p = w[weightOffset + i];
+                int v = valueOffset + i * valueStride;
+                for (int j = 0; j < n; j++) {
+                    out[o + j] += p * values[v + j];
+                }
+            }
+        }
+    }
+
+    /** The scalar reference of {@link #halvesToFloats}. */
+    public static void scalarHalvesToFloats(short[] h, int hOffset, float[] out, int outOffset, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOffset + i] += alpha * x[xOffset + i];
+            out[outOffset + i] = Float.float16ToFloat(h[hOffset + i]);
         }
     }
 }

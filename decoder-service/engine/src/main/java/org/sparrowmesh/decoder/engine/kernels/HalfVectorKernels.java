@@ -110,44 +110,6 @@ public final class HalfVectorKernels {
 
     // ---- F16 KV cache: halves in short[] blocks ---------------------------------------------
 
-    /**
-     * Σ x[xOffset+i]·h[hOffset+i], h as IEEE halves (a block of the F16 KV cache): two
-     * accumulators, a scalar tail, as {@link #dotF16}.
-     */
-    public static float dotHalves(float[] x, int xOffset, short[] h, int hOffset, int n) {
-        int step = F.length();
-        int upper = F.loopBound(n);
-        FloatVector even = FloatVector.zero(F), odd = FloatVector.zero(F);
-        int i = 0;
-        for (; i + step < upper; i += 2 * step) {
-            even = f16(h, hOffset + i).fma(FloatVector.fromArray(F, x, xOffset + i), even);
-            odd = f16(h, hOffset + i + step).fma(FloatVector.fromArray(F, x, xOffset + i + step), odd);
-        }
-        if (i < upper) {
-            even = f16(h, hOffset + i).fma(FloatVector.fromArray(F, x, xOffset + i), even);
-            i += step;
-        }
-        float sum = sum(even.add(odd));
-        for (; i < n; i++) {
-            sum += x[xOffset + i] * Float.float16ToFloat(h[hOffset + i]);
-        }
-        return sum;
-    }
-
-    /** y[yOffset+i] += a·h[hOffset+i], h as IEEE halves (a block of the F16 KV cache). */
-    public static void axpyHalves(float a, short[] h, int hOffset, float[] y, int yOffset, int n) {
-        int step = F.length();
-        int upper = F.loopBound(n);
-        FloatVector weight = FloatVector.broadcast(F, a);
-        int i = 0;
-        for (; i < upper; i += step) {
-            f16(h, hOffset + i).fma(weight, FloatVector.fromArray(F, y, yOffset + i)).intoArray(y, yOffset + i);
-        }
-        for (; i < n; i++) {
-            y[yOffset + i] += a * Float.float16ToFloat(h[hOffset + i]);
-        }
-    }
-
     /** F.length() halves of {@code h} from {@code offset} as floats, exactly as {@link Float#float16ToFloat}. */
     static FloatVector f16(short[] h, int offset) {
         // the same lane operations as f16(MemorySegment, long), written out: a helper taking the

@@ -30,43 +30,6 @@ public final class VectorKernels {
     private VectorKernels() {
     }
 
-    // ---- float arrays (attention over the KV cache) -----------------------------------------
-
-    /** Σ a[aOffset+i]·b[bOffset+i] for i < n. */
-    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-        int step = F.length();
-        int upper = F.loopBound(n);
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 2 * step <= upper; i += 2 * step) {
-            a0 = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), a0);
-            a1 = FloatVector.fromArray(F, a, aOffset + i + step).fma(FloatVector.fromArray(F, b, bOffset + i + step), a1);
-        }
-        for (; i < upper; i += step) {
-            a0 = FloatVector.fromArray(F, a, aOffset + i).fma(FloatVector.fromArray(F, b, bOffset + i), a0);
-        }
-        float sum = sum(a0.add(a1));
-        for (; i < n; i++) {
-            sum += a[aOffset + i] * b[bOffset + i];
-        }
-        return sum;
-    }
-
-    /** y[yOffset+i] += alpha·x[xOffset+i] for i < n. */
-    public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
-        int step = F.length();
-        int upper = F.loopBound(n);
-        FloatVector a = FloatVector.broadcast(F, alpha);
-        int i = 0;
-        for (; i < upper; i += step) {
-            FloatVector.fromArray(F, x, xOffset + i).fma(a, FloatVector.fromArray(F, y, yOffset + i))
-                    .intoArray(y, yOffset + i);
-        }
-        for (; i < n; i++) {
-            y[yOffset + i] += alpha * x[xOffset + i];
-        }
-    }
-
     // ---- F32 ----------------------------------------------------------------------------------
     // Every kernel keeps two accumulators per activation row — even vectors into one, odd into the
     // other — so two FMA chains run in parallel instead of one latency-bound chain, and the ×4

@@ -41,6 +41,7 @@ public final class ForwardPass implements BatchedForward {
     private final float[][] ropeSin; // (entry) [n_rot / 2]
     private float[][] attention;  // (entry × head) [longest context]
     private final float[][] halfQuery; // (entry × head) [head size]: the query rounded to F16, for an F16 cache
+    private float[][] halfBlock;       // (entry × KV head) [block positions × head size]: F16 keys or values as floats, made on first use
     private final float[][] logitRows; // views of the entries' logits buffers, or null
 
     private final ForwardBatch single = new ForwardBatch(1);
@@ -190,8 +191,8 @@ public final class ForwardPass implements BatchedForward {
                 rope(k[b], c.keyValueHeadCount(), b);
                 batch.states[b].hostCache().write(l, batch.positions[b], k[b], v[b]);
             }
-            // causal attention of every (entry, head), in parallel; output into xb
-            pool.parallelFor(size * c.headCount(), attend);
+            // causal attention of every (entry, KV head), in parallel; output into xb
+            pool.parallelFor(size * c.keyValueHeadCount(), attend);
             // attention output projection and residual
             matmul(xb2, w.wo()[l], xb, size, dim, dim);
             for (int b = 0; b < size; b++) {
@@ -259,53 +260,97 @@ public final class ForwardPass implements BatchedForward {
         }
     }
 
-    /** Attention of (entry, head) pairs [start, end) over the entry's cached positions ≤ its own. */
+    /**
+     * Attention of (entry, KV head) pairs [start, end) over the entry's cached positions ≤ its own:
+     * the query heads that share a KV head go together, so each block of cached keys and values
+     * is read (and, in an F16 cache, decoded) once for all of them.
+     */
     private final class AttentionTask implements WorkerPool.RangeTask {
         @Override
         public void run(int start, int end) {
             LlamaConfiguration c = model.config();
             int heads = c.headCount();
+            int kvHeads = c.keyValueHeadCount();
             int headSize = c.headSize();
             int kvDim = c.keyValueDimension();
-            int queriesPerKeyValueHead = heads / c.keyValueHeadCount();
+            int group = heads / kvHeads;
+            int blockPositions = KeyValueCache.BLOCK_POSITIONS;
             float scale = (float) (1.0 / Math.sqrt(headSize));
             for (int job = start; job < end; job++) {
-                int b = job / heads;
-                int h = job % heads;
+                int b = job / kvHeads;
+                int g = job % kvHeads;
                 KeyValueCache cache = batch.states[b].hostCache();
-                int pos = batch.positions[b];
-                float[] query = q[b];
-                float[] scores = attention[job];
-                int qOffset = h * headSize;
-                int kvOffset = (h / queriesPerKeyValueHead) * headSize;
+                int positions = batch.positions[b] + 1;
+                int firstHead = b * heads + g * group; // this group's rows of attention[] and halfQuery[]
+                int qOffset = g * group * headSize;
+                int kvOffset = g * headSize;
                 boolean halves = cache.precision() == KeyValuePrecision.F16;
+                float[] query = q[b];
+                float[] decoded = halves ? halfBlock[job] : null;
                 if (halves) {
                     // ggml rounds the F32 operand of an F16 product to F16: once per query, not per key
-                    float[] rounded = halfQuery[job];
-                    for (int i = 0; i < headSize; i++) {
-                        rounded[i] = roundToHalf(query[qOffset + i]);
+                    for (int h = 0; h < group; h++) {
+                        float[] rounded = halfQuery[firstHead + h];
+                        for (int i = 0; i < headSize; i++) {
+                            rounded[i] = roundToHalf(query[qOffset + h * headSize + i]);
+                        }
                     }
                 }
-                for (int t = 0; t <= pos; t++) {
-                    int kOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
-                    scores[t] = (halves
-                            ? ArrayKernels.dotHalves(halfQuery[job], 0, (short[]) cache.keyBlock(layer, t), kOffset, headSize)
-                            : ArrayKernels.dot(query, qOffset, (float[]) cache.keyBlock(layer, t), kOffset, headSize)) * scale;
-                }
-                softmax(scores, pos + 1);
-                float[] out = xb[b];
-                for (int i = 0; i < headSize; i++) {
-                    out[qOffset + i] = 0f;
-                }
-                for (int t = 0; t <= pos; t++) {
-                    int vOffset = (t % KeyValueCache.BLOCK_POSITIONS) * kvDim + kvOffset;
+                for (int from = 0; from < positions; from += blockPositions) {
+                    int count = Math.min(blockPositions, positions - from);
+                    float[] keys;
+                    int at;
+                    int stride;
                     if (halves) {
-                        // the weight rounded to F16 too, as ggml does
-                        ArrayKernels.axpyHalves(roundToHalf(scores[t]), (short[]) cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
+                        decode((short[]) cache.keyBlock(layer, from), kvOffset, kvDim, count, headSize, decoded);
+                        keys = decoded;
+                        at = 0;
+                        stride = headSize;
                     } else {
-                        ArrayKernels.axpy(scores[t], (float[]) cache.valueBlock(layer, t), vOffset, out, qOffset, headSize);
+                        keys = (float[]) cache.keyBlock(layer, from);
+                        at = kvOffset;
+                        stride = kvDim;
+                    }
+                    for (int h = 0; h < group; h++) {
+                        if (halves) {
+                            ArrayKernels.scores(halfQuery[firstHead + h], 0, keys, at, stride, count, headSize, scale,
+                                    attention[firstHead + h], from);
+                        } else {
+                            ArrayKernels.scores(query, qOffset + h * headSize, keys, at, stride, count, headSize, scale,
+                                    attention[firstHead + h], from);
+                        }
                     }
                 }
+                for (int h = 0; h < group; h++) {
+                    float[] weights = attention[firstHead + h];
+                    ArrayKernels.softmax(weights, positions);
+                    if (halves) {
+                        // the weights rounded to F16 too, as ggml does
+                        for (int t = 0; t < positions; t++) {
+                            weights[t] = roundToHalf(weights[t]);
+                        }
+                    }
+                }
+                float[] out = xb[b];
+                java.util.Arrays.fill(out, qOffset, qOffset + group * headSize, 0f);
+                for (int from = 0; from < positions; from += blockPositions) {
+                    int count = Math.min(blockPositions, positions - from);
+                    if (halves) {
+                        decode((short[]) cache.valueBlock(layer, from), kvOffset, kvDim, count, headSize, decoded);
+                        ArrayKernels.addWeighted(attention, firstHead, group, from, decoded, 0, headSize, count, out,
+                                qOffset, headSize);
+                    } else {
+                        ArrayKernels.addWeighted(attention, firstHead, group, from, (float[]) cache.valueBlock(layer, from),
+                                kvOffset, kvDim, count, out, qOffset, headSize);
+                    }
+                }
+            }
+        }
+
+        /** One KV head's part of {@code count} positions of an F16 block, as floats, headSize apart. */
+        private static void decode(short[] block, int kvOffset, int kvDim, int count, int headSize, float[] into) {
+            for (int i = 0; i < count; i++) {
+                ArrayKernels.halvesToFloats(block, i * kvDim + kvOffset, into, i * headSize, headSize);
             }
         }
     }
@@ -351,8 +396,14 @@ public final class ForwardPass implements BatchedForward {
 
     private void ensureAttentionScratch(ForwardBatch batch) {
         int longest = 0;
+        boolean halves = false;
         for (int b = 0; b < batch.size; b++) {
             longest = Math.max(longest, batch.states[b].cache.capacity());
+            halves |= batch.states[b].hostCache().precision() == KeyValuePrecision.F16;
+        }
+        if (halves && halfBlock == null) {
+            LlamaConfiguration c = model.config();
+            halfBlock = new float[capacity * c.keyValueHeadCount()][KeyValueCache.BLOCK_POSITIONS * c.headSize()];
         }
         if (attention[0].length < longest) {
             for (int i = 0; i < attention.length; i++) {
@@ -370,23 +421,6 @@ public final class ForwardPass implements BatchedForward {
         float scale = (float) (1.0 / Math.sqrt((float) (sum / size) + epsilon));
         for (int i = 0; i < size; i++) {
             out[i] = in[i] * scale * weight[i];
-        }
-    }
-
-    private static void softmax(float[] x, int size) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < size; i++) {
-            max = Math.max(max, x[i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < size; i++) {
-            float e = (float) Math.exp(x[i] - max);
-            x[i] = e;
-            sum += e;
-        }
-        float inverse = (float) (1.0 / sum);
-        for (int i = 0; i < size; i++) {
-            x[i] *= inverse;
         }
     }
 

@@ -40,51 +40,6 @@ class VectorKernelsTest {
     }
 
     @Test
-    void arrayKernelsMatchTheScalarReferenceOverOddSizes() {
-        Random random = new Random(SEED + 1);
-        for (int n : ODD_SIZES) {
-            float[] a = gaussian(random, n + 2);
-            float[] b = gaussian(random, n + 5);
-            double[] reference = reference(java.util.Arrays.copyOfRange(a, 2, n + 2), b, 5, n);
-            assertThat((double) ArrayKernels.dot(a, 2, b, 5, n)).as("dot n=%d", n).isCloseTo(reference[0], tolerance(reference[1]));
-            float[] y = gaussian(random, n + 1);
-            float[] expected = y.clone();
-            ArrayKernels.scalarAxpy(0.37f, a, 2, expected, 1, n);
-            ArrayKernels.axpy(0.37f, a, 2, y, 1, n);
-            for (int i = 0; i < y.length; i++) {
-                assertThat(y[i]).as("axpy n=%d at %d", n, i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
-            }
-        }
-    }
-
-    @Test
-    void halfCacheKernelsMatchTheScalarReferenceOverOddSizes() {
-        Random random = new Random(SEED + 2);
-        for (int n : ODD_SIZES) {
-            float[] x = gaussian(random, n + 2);
-            float[] values = gaussian(random, n + 7);
-            short[] h = new short[n + 7];
-            float[] exact = new float[n];
-            for (int i = 0; i < h.length; i++) {
-                h[i] = Float.floatToFloat16(values[i]);
-                if (i >= 7) {
-                    exact[i - 7] = Float.float16ToFloat(h[i]);
-                }
-            }
-            double[] reference = reference(exact, x, 2, n);
-            assertThat((double) ArrayKernels.dotHalves(x, 2, h, 7, n)).as("dotHalves n=%d", n)
-                    .isCloseTo(reference[0], tolerance(reference[1]));
-            float[] y = gaussian(random, n + 1);
-            float[] expected = y.clone();
-            ArrayKernels.scalarAxpyHalves(-0.61f, h, 7, expected, 1, n);
-            ArrayKernels.axpyHalves(-0.61f, h, 7, y, 1, n);
-            for (int i = 0; i < y.length; i++) {
-                assertThat(y[i]).as("axpyHalves n=%d at %d", n, i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
-            }
-        }
-    }
-
-    @Test
     void dotRowsOfABatchEqualsDotPerEntryBitForBit() {
         Random random = new Random(SEED + 3);
         int rows = 5;
