@@ -1,5 +1,7 @@
 package org.sparrowmesh.decoder.engine.model;
 
+import java.util.Arrays;
+
 import org.sparrowmesh.decoder.engine.kernels.ArrayKernels;
 import org.sparrowmesh.decoder.engine.kernels.KernelProvider;
 import org.sparrowmesh.decoder.engine.kernels.WorkerPool;
@@ -332,7 +334,7 @@ public final class ForwardPass implements BatchedForward {
                     }
                 }
                 float[] out = xb[b];
-                java.util.Arrays.fill(out, qOffset, qOffset + group * headSize, 0f);
+                Arrays.fill(out, qOffset, qOffset + group * headSize, 0f);
                 for (int from = 0; from < positions; from += blockPositions) {
                     int count = Math.min(blockPositions, positions - from);
                     if (halves) {
