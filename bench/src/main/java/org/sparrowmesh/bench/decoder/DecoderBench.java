@@ -173,14 +173,18 @@ public final class DecoderBench implements Callable<Integer> {
                 // the fractions are of single-sequence decode: only printed when n = 1 was measured
                 Double single = decode.containsKey(1) ? decode.get(1).median() : null;
                 double[] reference = pure ? null : LLAMA_CPP.get(type.name());
+                // llama.cpp's figures are pp512 and tg128 (128 tokens from an empty context): shown
+                // only beside the measurements they compare with
+                boolean prefillComparable = reference != null && promptTokens == 512;
+                boolean decodeComparable = reference != null && decodeAfter + decodeTokens <= 128;
                 log("");
                 log("%s model (%.0f MiB of weights read per decode step; bandwidth limit %.1f tokens/s; %s KV cache, decode after %d tokens)", name,
                         weightBytesPerToken / 1048576.0, limit, precision.name().toLowerCase(java.util.Locale.ROOT), decodeAfter);
                 log("  prefill %d tokens:           %s tokens/s%s", promptTokens, prefillStats,
-                        reference == null ? "" : String.format("   (llama.cpp: %.1f)", reference[0]));
+                        prefillComparable ? String.format("   (llama.cpp: %.1f)", reference[0]) : "");
                 for (var entry : decode.entrySet()) {
                     log("  decode, %2d sample(s):        %s tokens/s aggregate%s", entry.getKey(), entry.getValue(),
-                            entry.getKey() == 1 && reference != null ? String.format("   (llama.cpp: %.1f)", reference[1]) : "");
+                            entry.getKey() == 1 && decodeComparable ? String.format("   (llama.cpp: %.1f)", reference[1]) : "");
                 }
                 if (single != null) {
                     log("  single-sequence decode = %.0f%% of the bandwidth limit; prefill / decode = %.1f×",
@@ -200,8 +204,15 @@ public final class DecoderBench implements Callable<Integer> {
                 if (single != null) {
                     result.put("decode_fraction_of_limit", single / limit);
                 }
-                if (reference != null) {
-                    result.put("llama_cpp", Map.of("prefill_tokens_per_s", reference[0], "decode_tokens_per_s", reference[1]));
+                if (prefillComparable || decodeComparable) {
+                    Map<String, Double> comparable = new LinkedHashMap<>();
+                    if (prefillComparable) {
+                        comparable.put("prefill_tokens_per_s", reference[0]);
+                    }
+                    if (decodeComparable) {
+                        comparable.put("decode_tokens_per_s", reference[1]);
+                    }
+                    result.put("llama_cpp", comparable);
                 }
             }
         }
