@@ -6,7 +6,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels of attention over the KV cache, the companions of the scalar references in
@@ -21,7 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class AttentionVectorKernels {
 
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** SWAP[k]: lane i takes lane i XOR 2^k — the butterfly that leaves a vector's sum in every lane. */
     private static final VectorShuffle<Float>[] SWAP = butterfly();
 
@@ -43,15 +41,19 @@ public final class AttentionVectorKernels {
         return swaps;
     }
 
-    /** Σ of v's lanes, pairs first (lane i with lane i ^ 1, then i ^ 2, …): the same order everywhere. */
-    static float sum(FloatVector v) {
+    /**
+     * Σ of v's lanes, pairs first (lane i with lane i ^ 1, then i ^ 2, …): the same order everywhere.
+     * Not {@link VectorKernels#sum}, which adds in lane order for kernels that must match others bit
+     * for bit; attention has no other form to match and takes the shorter chain.
+     */
+    static float butterflySum(FloatVector v) {
         for (VectorShuffle<Float> swap : SWAP) {
             v = v.add(v.rearrange(swap));
         }
         return v.lane(0);
     }
 
-    private static float max(FloatVector v) {
+    private static float butterflyMax(FloatVector v) {
         for (VectorShuffle<Float> swap : SWAP) {
             v = v.max(v.rearrange(swap));
         }
@@ -73,7 +75,7 @@ public final class AttentionVectorKernels {
             for (; j < upper; j += step) {
                 acc = FloatVector.fromArray(F, q, qOffset + j).fma(FloatVector.fromArray(F, keys, k + j), acc);
             }
-            float s = sum(acc);
+            float s = butterflySum(acc);
             for (; j < n; j++) {
                 s += q[qOffset + j] * keys[k + j];
             }
@@ -90,7 +92,7 @@ public final class AttentionVectorKernels {
         for (; i < upper; i += step) {
             m = m.max(FloatVector.fromArray(F, x, i));
         }
-        float max = max(m);
+        float max = butterflyMax(m);
         for (; i < size; i++) {
             max = Math.max(max, x[i]);
         }
@@ -101,19 +103,19 @@ public final class AttentionVectorKernels {
             e.intoArray(x, i);
             total = total.add(e);
         }
-        float sum = sum(total);
+        float sum = butterflySum(total);
         for (; i < size; i++) {
             float e = exp(x[i] - max);
             x[i] = e;
             sum += e;
         }
-        FloatVector inverse = FloatVector.broadcast(F, 1f / sum);
+        float inverse = 1f / sum;
+        FloatVector scale = FloatVector.broadcast(F, inverse);
         for (i = 0; i < upper; i += step) {
-            FloatVector.fromArray(F, x, i).mul(inverse).intoArray(x, i);
+            FloatVector.fromArray(F, x, i).mul(scale).intoArray(x, i);
         }
-        float scalarInverse = 1f / sum;
         for (; i < size; i++) {
-            x[i] *= scalarInverse;
+            x[i] *= inverse;
         }
     }
 

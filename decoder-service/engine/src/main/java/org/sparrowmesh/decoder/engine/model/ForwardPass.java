@@ -298,29 +298,17 @@ public final class ForwardPass implements BatchedForward {
                         }
                     }
                 }
+                // where a block's rows of this KV head start and how far apart they are: in the
+                // cache block itself (F32), or in the decoded scratch (F16)
+                int at = halves ? 0 : kvOffset;
+                int stride = halves ? headSize : kvDim;
                 for (int from = 0; from < positions; from += blockPositions) {
                     int count = Math.min(blockPositions, positions - from);
-                    float[] keys;
-                    int at;
-                    int stride;
-                    if (halves) {
-                        decode((short[]) cache.keyBlock(layer, from), kvOffset, kvDim, count, headSize, decoded);
-                        keys = decoded;
-                        at = 0;
-                        stride = headSize;
-                    } else {
-                        keys = (float[]) cache.keyBlock(layer, from);
-                        at = kvOffset;
-                        stride = kvDim;
-                    }
+                    float[] keys = floats(cache.keyBlock(layer, from), kvOffset, kvDim, count, headSize, decoded);
                     for (int h = 0; h < group; h++) {
-                        if (halves) {
-                            ArrayKernels.scores(halfQuery[firstHead + h], 0, keys, at, stride, count, headSize, scale,
-                                    attention[firstHead + h], from);
-                        } else {
-                            ArrayKernels.scores(query, qOffset + h * headSize, keys, at, stride, count, headSize, scale,
-                                    attention[firstHead + h], from);
-                        }
+                        float[] queries = halves ? halfQuery[firstHead + h] : query;
+                        int queryAt = halves ? 0 : qOffset + h * headSize;
+                        ArrayKernels.scores(queries, queryAt, keys, at, stride, count, headSize, scale, attention[firstHead + h], from);
                     }
                 }
                 for (int h = 0; h < group; h++) {
@@ -337,23 +325,25 @@ public final class ForwardPass implements BatchedForward {
                 Arrays.fill(out, qOffset, qOffset + group * headSize, 0f);
                 for (int from = 0; from < positions; from += blockPositions) {
                     int count = Math.min(blockPositions, positions - from);
-                    if (halves) {
-                        decode((short[]) cache.valueBlock(layer, from), kvOffset, kvDim, count, headSize, decoded);
-                        ArrayKernels.addWeighted(attention, firstHead, group, from, decoded, 0, headSize, count, out,
-                                qOffset, headSize);
-                    } else {
-                        ArrayKernels.addWeighted(attention, firstHead, group, from, (float[]) cache.valueBlock(layer, from),
-                                kvOffset, kvDim, count, out, qOffset, headSize);
-                    }
+                    float[] values = floats(cache.valueBlock(layer, from), kvOffset, kvDim, count, headSize, decoded);
+                    ArrayKernels.addWeighted(attention, firstHead, group, from, values, at, stride, count, out, qOffset, headSize);
                 }
             }
         }
 
-        /** One KV head's part of {@code count} positions of an F16 block, as floats, headSize apart. */
-        private static void decode(short[] block, int kvOffset, int kvDim, int count, int headSize, float[] into) {
-            for (int i = 0; i < count; i++) {
-                ArrayKernels.halvesToFloats(block, i * kvDim + kvOffset, into, i * headSize, headSize);
+        /**
+         * A cache block as floats: an F32 block itself, or this KV head's part of {@code count}
+         * positions of an F16 block decoded into {@code scratch}, headSize apart.
+         */
+        private static float[] floats(Object block, int kvOffset, int kvDim, int count, int headSize, float[] scratch) {
+            if (block instanceof float[] values) {
+                return values;
             }
+            short[] halves = (short[]) block;
+            for (int i = 0; i < count; i++) {
+                ArrayKernels.halvesToFloats(halves, i * kvDim + kvOffset, scratch, i * headSize, headSize);
+            }
+            return scratch;
         }
     }
 
