@@ -43,10 +43,11 @@ public interface TileKernel {
 
     /**
      * The fewest groups of four entries worth a {@link #rows4x4} call; fewer entries go in pairs
-     * ({@link #rows4x2}). 3 for Q4_0, whose 4 × 4 tile decodes to floats first, which pays only when
+     * ({@link #rows4x2}). 2 for Q4_0, whose 4 × 4 tile decodes to floats first, which pays only when
      * shared by enough entries: four sequences ran slower than two with one group (38.1 against 48.4
-     * tokens/s); eight ran 57.8 with two groups against 64.7 in pairs; twelve 70.5 with three groups
-     * against 65.4 in pairs.
+     * tokens/s). Eight ran 57.8 with two groups against 64.7 in pairs while the decode went row by
+     * row; with the four rows decoded in one loop, two groups won (43.0 / 42.8 in pairs against
+     * 46.3 / 48.3 tokens/s, decode after a 512-token prompt, same host back to back).
      */
     default int fewestGroups() {
         return 1;
@@ -119,7 +120,7 @@ public interface TileKernel {
 
         @Override
         public int fewestGroups() {
-            return 3;
+            return 2;
         }
 
         @Override

@@ -571,18 +571,36 @@ public final class TileKernels {
         storeSums(lanes, 64, 16, out1, row);
     }
 
-    /** {@link #decodeQ4_0Rows4} with nibble tables (sixteen lanes: one vector of bytes per block). */
+    /**
+     * {@link #decodeQ4_0Rows4} with nibble tables (sixteen lanes: one vector of bytes per block).
+     * The four rows' blocks b sit side by side in the interleaved layout, so one iteration decodes
+     * all four: one address computation and one set of checks per four blocks. Row by row, the
+     * loop ran 14 cycles per block, most of it address and bounds arithmetic around one table.
+     */
     private static void decodeQ4_0Rows4Tables(MemorySegment data, long rowAt, long blockStride, long rowStride, int count,
             float[] scratch) {
-        for (int r = 0; r < 4; r++) {
-            int o = r * count * 32;
-            for (int b = 0; b < count; b++) {
-                long at = rowAt + b * blockStride + r * rowStride;
-                IntVector t = Q4_0_CODES.mul(Float.float16ToFloat(data.get(F16, at))).reinterpretAsInts();
-                IntVector q = (IntVector) ByteVector.fromMemorySegment(B, data, at + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                q.and(0x0F).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o + b * 32);
-                q.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o + b * 32 + 16);
-            }
+        int o1 = count * 32, o2 = 2 * o1, o3 = 3 * o1;
+        Objects.checkFromIndexSize(0, 4 * o1, scratch.length);
+        for (int b = 0; b < count; b++) {
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
+            int o = b * 32;
+            IntVector t, q;
+            t = Q4_0_CODES.mul(Float.float16ToFloat(data.get(F16, a0))).reinterpretAsInts();
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a0 + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            q.and(0x0F).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o);
+            q.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o + 16);
+            t = Q4_0_CODES.mul(Float.float16ToFloat(data.get(F16, a1))).reinterpretAsInts();
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a1 + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            q.and(0x0F).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o1 + o);
+            q.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o1 + o + 16);
+            t = Q4_0_CODES.mul(Float.float16ToFloat(data.get(F16, a2))).reinterpretAsInts();
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a2 + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            q.and(0x0F).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o2 + o);
+            q.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o2 + o + 16);
+            t = Q4_0_CODES.mul(Float.float16ToFloat(data.get(F16, a3))).reinterpretAsInts();
+            q = (IntVector) ByteVector.fromMemorySegment(B, data, a3 + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            q.and(0x0F).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o3 + o);
+            q.lanewise(VectorOperators.LSHR, 4).selectFrom(t).reinterpretAsFloats().intoArray(scratch, o3 + o + 16);
         }
     }
 
