@@ -632,6 +632,44 @@ public final class TileKernels {
         }
     }
 
+    /**
+     * Four Q8_0 rows against in[e…e + 4·groups), the rows decoded once to floats for all groups
+     * ({@link #decodeQ8_0Rows4}) and each group run by {@link #floatRows4x4}: the floats are the
+     * {@code q·d} {@link #q8_0Rows4x4} multiplies in registers, in the same order, so the sums are
+     * the same bits. Pays once several groups share the decode (see {@link TileKernel#rows4x4}).
+     */
+    public static void q8_0Rows4x4Decoded(MemorySegment data, long rowAt, long blockStride, long rowStride,
+            float[][] in, int e, int groups, int blocks, float[][] out, int row) {
+        int values = blocks * 32;
+        float[] w = decodedRows(values);
+        decodeQ8_0Rows4(data, rowAt, blockStride, rowStride, blocks, w);
+        for (int g = 0; g < groups; g++) {
+            floatRows4x4(w, values, in, e + 4 * g, out, row);
+        }
+    }
+
+    /** Four Q8_0 rows' {@code q·d} into scratch (row r at r · count · 32), the four rows' block b in one iteration. */
+    static void decodeQ8_0Rows4(MemorySegment data, long rowAt, long blockStride, long rowStride, int count,
+            float[] scratch) {
+        int o1 = count * 32, o2 = 2 * o1, o3 = 3 * o1;
+        Objects.checkFromIndexSize(0, 4 * o1, scratch.length);
+        int step = F.length();
+        for (int b = 0; b < count; b++) {
+            long a0 = rowAt + b * blockStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a0)));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a1)));
+            FloatVector d2 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a2)));
+            FloatVector d3 = FloatVector.broadcast(F, Float.float16ToFloat(data.get(F16, a3)));
+            for (int j = 0; j < 32; j += step) {
+                int o = b * 32 + j;
+                ((FloatVector) ByteVector.fromMemorySegment(B, data, a0 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d0).intoArray(scratch, o);
+                ((FloatVector) ByteVector.fromMemorySegment(B, data, a1 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d1).intoArray(scratch, o1 + o);
+                ((FloatVector) ByteVector.fromMemorySegment(B, data, a2 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d2).intoArray(scratch, o2 + o);
+                ((FloatVector) ByteVector.fromMemorySegment(B, data, a3 + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d3).intoArray(scratch, o3 + o);
+            }
+        }
+    }
+
     /** This thread's scratch for four decoded rows of {@code values} each. */
     private static float[] decodedRows(int values) {
         float[] w = DECODED.get();

@@ -65,7 +65,7 @@ class TileKernelsTest {
                 int rows = 5; // rows 1..4 as the tile: not the first row, so the row stride matters
                 MemorySegment data = MemorySegment.ofArray(Quantizer.quantize(type, gaussian(random, rows * n)));
                 long rowBytes = (long) blocks * size;
-                float[][] in = new float[10][];
+                float[][] in = new float[34][];
                 for (int e = 0; e < in.length; e++) {
                     in[e] = gaussian(random, n);
                 }
@@ -85,6 +85,14 @@ class TileKernelsTest {
                 for (int e = 2; e < 10; e++) {
                     for (int r = 1; r < 5; r++) {
                         assertThat(out[e][r]).as("%s 4×4 entry %d row %d, %d blocks", type, e, r, blocks)
+                                .isEqualTo(expected[e][r]);
+                    }
+                }
+                float[][] wide = new float[in.length][rows];
+                tiles.rows4x4(data, rowBytes, size, rowBytes, in, 2, 8, blocks, wide, 1); // entries 2…33: eight groups (Q8_0 decodes first)
+                for (int e = 2; e < 34; e++) {
+                    for (int r = 1; r < 5; r++) {
+                        assertThat(wide[e][r]).as("%s 4×4 × 8 groups entry %d row %d, %d blocks", type, e, r, blocks)
                                 .isEqualTo(expected[e][r]);
                     }
                 }
@@ -130,7 +138,7 @@ class TileKernelsTest {
                     scalar += stored.getFloat(5L * n + i) * x[i];
                 }
                 assertThat(interleaved.dot(5L * n, x, 0, 2 * n)).as("%s rows 5 and 6", type).isEqualTo(scalar);
-                for (int batch : new int[] {1, 2, 3, 4, 5, 9, 21}) {
+                for (int batch : new int[] {1, 2, 3, 4, 5, 9, 21, 35}) {
                     float[][] in = new float[batch][];
                     for (int b = 0; b < batch; b++) {
                         in[b] = gaussian(random, n);
