@@ -33,12 +33,21 @@ public interface TileKernel {
     /**
      * How many groups of four entries a caller should hand one {@link #rows4x4} call: more than 1
      * where the call can decode the rows once for all its groups (Q4_0 always, Q8_0 from eight
-     * groups on). Bounded so the activations stay in L2. (Q8_0 decoded once to floats for four
-     * groups measured slower than its register tile: n = 8 62.7 → 48.5 tokens/s, n = 16 74.2 → 67.6.)
+     * groups on): {@link #GROUPS_PER_DECODE}. (Q8_0 decoded once to floats for four groups
+     * measured slower than its register tile: n = 8 62.7 → 48.5 tokens/s, n = 16 74.2 → 67.6.)
      */
     default int groupsPerCall() {
         return 1;
     }
+
+    /**
+     * Groups per call where rows are decoded once for all of them: 16, so a 64-entry prompt chunk
+     * (the bench's and the CLI's batch capacity) decodes each row once. Its activations (512 KB at
+     * 2048 wide, 1.4 MB at ffn_down's 5632) outgrow a 1 MiB L2 for one matrix, and it still measured
+     * faster than 8 groups (720 KB at most): prefill 512 alternating, Q4_0 70.5 / 72.4 → 73.3 / 74.1
+     * tokens/s, Q8_0 66.0 / 66.6 → 71.1 / 69.5.
+     */
+    int GROUPS_PER_DECODE = 16;
 
     /**
      * The fewest groups of four entries worth a {@link #rows4x4} call; fewer entries go in pairs
@@ -95,7 +104,7 @@ public interface TileKernel {
 
         @Override
         public int groupsPerCall() {
-            return 8; // as Q4_0's: 32 entries' activations within L2
+            return GROUPS_PER_DECODE;
         }
     };
 
@@ -137,7 +146,7 @@ public interface TileKernel {
 
         @Override
         public int groupsPerCall() {
-            return 8; // 32 entries: 720 KB of activations at TinyLlama's widest row (5632), within a 1 MiB L2
+            return GROUPS_PER_DECODE;
         }
     };
 }

@@ -138,7 +138,7 @@ class TileKernelsTest {
                     scalar += stored.getFloat(5L * n + i) * x[i];
                 }
                 assertThat(interleaved.dot(5L * n, x, 0, 2 * n)).as("%s rows 5 and 6", type).isEqualTo(scalar);
-                for (int batch : new int[] {1, 2, 3, 4, 5, 9, 21, 35}) {
+                for (int batch : new int[] {1, 2, 3, 4, 5, 9, 21, 35, 67}) {
                     float[][] in = new float[batch][];
                     for (int b = 0; b < batch; b++) {
                         in[b] = gaussian(random, n);
