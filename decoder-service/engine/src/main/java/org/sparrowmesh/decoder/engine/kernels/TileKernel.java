@@ -50,6 +50,15 @@ public interface TileKernel {
     int GROUPS_PER_DECODE = 16;
 
     /**
+     * From this many groups in one call (a prompt chunk) Q8_0's four rows are decoded once to
+     * floats rather than converted in registers for every group: prefill 512 ran 61.3 / 62.5
+     * tokens/s in register tiles against 68.6 / 69.5 decoded (same host, alternating). With two or
+     * four groups (8 or 16 samples) the register tile stays faster (one core, 5632 × 2048: n = 8 2.7
+     * against 3.5 ms, n = 16 5.3 against 5.8–6.5 ms).
+     */
+    int Q8_0_DECODED_GROUPS = 8;
+
+    /**
      * The fewest groups of four entries worth a {@link #rows4x4} call; fewer entries go in pairs
      * ({@link #rows4x2}). 2 for Q4_0, whose 4 × 4 tile decodes to floats first, which pays only when
      * shared by enough entries: four sequences ran slower than two with one group (38.1 against 48.4
@@ -89,11 +98,7 @@ public interface TileKernel {
         @Override
         public void rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in, int e,
                 int groups, int blocks, float[][] out, int row) {
-            // Eight groups (a prompt chunk) share one decode to floats: prefill 512 ran 61.3 / 62.5
-            // tokens/s in register tiles against 68.6 / 69.5 decoded (same host, alternating); with
-            // two or four groups (8 or 16 samples) the register tile stays faster (one core, 5632 × 2048:
-            // n = 8 2.7 against 3.5 ms, n = 16 5.3 against 5.8–6.5 ms).
-            if (groups >= 8) {
+            if (groups >= Q8_0_DECODED_GROUPS) {
                 TileKernels.q8_0Rows4x4Decoded(data, rowAt, blockStride, rowStride, in, e, groups, blocks, out, row);
                 return;
             }

@@ -624,9 +624,14 @@ public final class TileKernels {
      */
     public static void q4_0Rows4x4(MemorySegment data, long rowAt, long blockStride, long rowStride, float[][] in,
             int e, int groups, int blocks, float[][] out, int row) {
-        int values = blocks * 32;
-        float[] w = decodedRows(values);
+        float[] w = decodedRows(blocks * 32);
         decodeQ4_0Rows4(data, rowAt, blockStride, rowStride, blocks, w);
+        groupsOverDecoded(w, blocks * 32, in, e, groups, out, row);
+    }
+
+    /** Each of {@code groups} groups of four entries from e against four rows decoded into w. */
+    private static void groupsOverDecoded(float[] w, int values, float[][] in, int e, int groups, float[][] out,
+            int row) {
         for (int g = 0; g < groups; g++) {
             floatRows4x4(w, values, in, e + 4 * g, out, row);
         }
@@ -640,12 +645,9 @@ public final class TileKernels {
      */
     public static void q8_0Rows4x4Decoded(MemorySegment data, long rowAt, long blockStride, long rowStride,
             float[][] in, int e, int groups, int blocks, float[][] out, int row) {
-        int values = blocks * 32;
-        float[] w = decodedRows(values);
+        float[] w = decodedRows(blocks * 32);
         decodeQ8_0Rows4(data, rowAt, blockStride, rowStride, blocks, w);
-        for (int g = 0; g < groups; g++) {
-            floatRows4x4(w, values, in, e + 4 * g, out, row);
-        }
+        groupsOverDecoded(w, blocks * 32, in, e, groups, out, row);
     }
 
     /** Four Q8_0 rows' {@code q·d} into scratch (row r at r · count · 32), the four rows' block b in one iteration. */
