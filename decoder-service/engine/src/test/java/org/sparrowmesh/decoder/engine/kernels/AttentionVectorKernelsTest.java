@@ -2,6 +2,7 @@ package org.sparrowmesh.decoder.engine.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.sparrowmesh.decoder.engine.kernels.Gaussians.gaussian;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -143,13 +144,5 @@ class AttentionVectorKernelsTest {
                 }
             }
         }
-    }
-
-    private static float[] gaussian(Random random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 }

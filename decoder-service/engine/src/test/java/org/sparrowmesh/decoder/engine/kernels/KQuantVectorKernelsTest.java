@@ -2,6 +2,7 @@ package org.sparrowmesh.decoder.engine.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.sparrowmesh.decoder.engine.kernels.Gaussians.gaussian;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -208,13 +209,5 @@ class KQuantVectorKernelsTest {
 
     private static Offset<Double> tolerance(double magnitude) {
         return Offset.offset(1e-6 * magnitude + 1e-30);
-    }
-
-    private static float[] gaussian(Random random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 }

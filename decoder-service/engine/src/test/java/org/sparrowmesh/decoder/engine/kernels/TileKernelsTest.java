@@ -2,6 +2,7 @@ package org.sparrowmesh.decoder.engine.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.sparrowmesh.decoder.engine.kernels.Gaussians.gaussian;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -201,13 +202,5 @@ class TileKernelsTest {
 
     private static TileKernel kernel(GgmlType type) {
         return type == GgmlType.Q8_0 ? TileKernel.VECTOR_Q8_0 : TileKernel.VECTOR_Q4_0;
-    }
-
-    private static float[] gaussian(Random random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 }

@@ -2,6 +2,7 @@ package org.sparrowmesh.decoder.engine.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.sparrowmesh.decoder.engine.kernels.Gaussians.gaussian;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -79,14 +80,6 @@ class VectorKernelsTest {
     /** Float rounding of the terms and partial sums: a few ulps of the magnitude. */
     private static org.assertj.core.data.Offset<Double> tolerance(double magnitude) {
         return org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-30);
-    }
-
-    private static float[] gaussian(Random random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 
     private static byte[] toBytes(float[] values) {
