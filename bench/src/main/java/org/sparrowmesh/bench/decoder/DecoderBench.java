@@ -42,6 +42,9 @@ public final class DecoderBench implements Callable<Integer> {
             "Q8_0", new double[] {80.31, 21.04},
             "Q4_0", new double[] {104.62, 40.42});
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--cache", defaultValue = ".mesh/bench-models", description = "Folder of the generated models (default ${DEFAULT-VALUE}).")
     Path cache;
 
@@ -60,6 +63,9 @@ public final class DecoderBench implements Callable<Integer> {
 
     @Option(names = "--prompt-tokens", defaultValue = "512", description = "Prefill prompt length (default ${DEFAULT-VALUE}).")
     int promptTokens;
+
+    @Option(names = "--prefill-chunk", defaultValue = "64", description = "Prompt tokens per prefill step, as mesh.decoder.prefill-chunk-tokens in the decoder service (default ${DEFAULT-VALUE}).")
+    int prefillChunk;
 
     @Option(names = "--decode-tokens", defaultValue = "32", description = "Tokens per decode measurement (default ${DEFAULT-VALUE}).")
     int decodeTokens;
@@ -85,6 +91,9 @@ public final class DecoderBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (prefillChunk < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--prefill-chunk must be at least 1, got " + prefillChunk);
+        }
         Files.createDirectories(cache);
         List<Map<String, Object>> results = new ArrayList<>();
         try (WorkerPool pool = threads > 0 ? new WorkerPool(threads) : WorkerPool.sizedToCores()) {
@@ -122,7 +131,8 @@ public final class DecoderBench implements Callable<Integer> {
         try (GGUFFile gguf = GGUFFile.open(file)) {
             Llama model = Llama.load(gguf);
             long weightBytesPerToken = weightBytesReadPerToken(gguf, model);
-            int capacity = Math.max(64, sampleCounts.stream().mapToInt(Integer::intValue).max().orElse(1));
+            // prefill feeds the prompt in chunks of the pass's capacity
+            int capacity = Math.max(prefillChunk, sampleCounts.stream().mapToInt(Integer::intValue).max().orElse(1));
             try (ForwardPass pass = new ForwardPass(model, capacity, pool)) {
                 int vocabulary = model.config().vocabularySize();
                 SplittableRandom random = new SplittableRandom(7);

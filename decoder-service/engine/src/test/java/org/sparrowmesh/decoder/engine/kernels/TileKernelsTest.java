@@ -19,7 +19,8 @@ import org.sparrowmesh.decoder.engine.tensor.Quantizer;
  * double) over odd block counts, the 1 × 2, 4 × 1 and 4 × 4 tiles bit-identical to the 1 × 1 tile
  * in both layouts (rows as stored, and interleaved four by four), and a tensor's matrix product
  * over odd row counts and batch sizes bit-identical to its dot per entry (so batching never
- * changes a result), interleaved or not.
+ * changes a result), interleaved or not; the accumulators' lanes summed as a tree, four rows at
+ * once on sixteen lanes the same as one at a time.
  */
 class TileKernelsTest {
 
@@ -193,6 +194,41 @@ class TileKernelsTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void accumulatorLanesAreSummedAsATreeAndTheFourRowVectorFormAgrees() {
+        // ±1e8 swallows a 1 added to it in float: in lane order the large values cancel first and the
+        // eight ones survive (8); the tree adds lane j + 8 to lane j first, each one to a large value (0)
+        float[] lanes = new float[16];
+        for (int j = 0; j < 8; j++) {
+            lanes[j] = j % 2 == 0 ? 1e8f : -1e8f;
+            lanes[j + 8] = 1f;
+        }
+        float sequential = 0f;
+        for (float v : lanes) {
+            sequential += v;
+        }
+        float expected = (((lanes[0] + lanes[8]) + (lanes[4] + lanes[12])) + ((lanes[2] + lanes[10]) + (lanes[6] + lanes[14])))
+                + (((lanes[1] + lanes[9]) + (lanes[5] + lanes[13])) + ((lanes[3] + lanes[11]) + (lanes[7] + lanes[15])));
+        assertThat(expected).isNotEqualTo(sequential);
+        assertThat(TileKernels.treeSum(lanes.clone(), 0, 16)).isEqualTo(expected);
+
+        assumeThat(VectorKernels.F.length()).as("sixteen float lanes").isEqualTo(16);
+        Random random = new Random(SEED);
+        for (int round = 0; round < 50; round++) {
+            float[] w = new float[3 + 64];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(9) - 4));
+            }
+            float[] out = new float[6];
+            TileKernels.sumRows4(w, 3, out, 1);
+            for (int r = 0; r < 4; r++) {
+                assertThat(out[1 + r]).as("round %d row %d", round, r).isEqualTo(TileKernels.treeSum(w.clone(), 3 + 16 * r, 16));
+            }
+            assertThat(out[0]).isZero();
+            assertThat(out[5]).isZero();
         }
     }
 
